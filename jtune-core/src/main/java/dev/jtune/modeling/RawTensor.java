@@ -36,7 +36,7 @@ public record RawTensor(DType dtype, long[] shape, ByteBuffer data) {
         switch (dtype) {
             case F32 -> b.asFloatBuffer().get(out);
             case F64 -> { for (int i = 0; i < n; i++) out[i] = (float) b.getDouble(i * 8); }
-            case F16 -> { for (int i = 0; i < n; i++) out[i] = Float.float16ToFloat(b.getShort(i * 2)); }
+            case F16 -> { for (int i = 0; i < n; i++) out[i] = halfToFloat(b.getShort(i * 2)); }
             case BF16 -> { for (int i = 0; i < n; i++) out[i] = Float.intBitsToFloat((b.getShort(i * 2) & 0xffff) << 16); }
             case I64 -> { for (int i = 0; i < n; i++) out[i] = b.getLong(i * 8); }
             case I32 -> { for (int i = 0; i < n; i++) out[i] = b.getInt(i * 4); }
@@ -45,6 +45,20 @@ public record RawTensor(DType dtype, long[] shape, ByteBuffer data) {
             case U8, BOOL -> { for (int i = 0; i < n; i++) out[i] = b.get(i) & 0xff; }
         }
         return out;
+    }
+
+    /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
+    public static float halfToFloat(short h) {
+        int bits = h & 0xffff;
+        int sign = (bits & 0x8000) << 16;
+        int exp = (bits >>> 10) & 0x1f;
+        int mant = bits & 0x3ff;
+        if (exp == 0) {
+            float v = mant * 0x1p-24f; // subnormal or zero
+            return sign != 0 ? -v : v;
+        }
+        if (exp == 31) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
     }
 
     /** A float32 tensor from Java values (copied). */
