@@ -1,0 +1,78 @@
+package dev.jtune.losses;
+
+/**
+ * Which loss a sequence-classification head uses, where the decision came from and why (HF's rule, §2.2).
+ *
+ * @param problemType the problem type applied
+ * @param loss        the loss, as HF names it: MSELoss, CrossEntropyLoss or BCEWithLogitsLoss
+ * @param source      inferred (from num_labels and the labels' dtype), config (config.json) or explicit (API/CLI)
+ * @param reason      one sentence a user can read
+ */
+public record LossSelection(ProblemType problemType, String loss, Source source, String reason) {
+
+    /** Where the problem type came from. */
+    public enum Source { INFERRED, CONFIG, EXPLICIT;
+        public String hfName() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
+    /** What the labels look like, as far as the loss rule cares. */
+    public enum LabelKind {
+        /** int64 / int32 class indices, shape (B) */
+        CLASS_INDEX,
+        /** floating-point values: regression targets or multi-hot rows */
+        FLOAT,
+        /** integer or bool multi-hot rows, shape (B, num_labels) */
+        INTEGER_MULTI_HOT,
+        /** other integer dtypes (int16, uint8) or bool, shape (B) */
+        OTHER
+    }
+
+    /** HF's loss name for a problem type. */
+    public static String lossName(ProblemType p) {
+        return switch (p) {
+            case REGRESSION -> "MSELoss";
+            case SINGLE_LABEL_CLASSIFICATION -> "CrossEntropyLoss";
+            case MULTI_LABEL_CLASSIFICATION -> "BCEWithLogitsLoss";
+        };
+    }
+
+    /**
+     * HF's rule: an explicit or configured problem type wins; otherwise num_labels == 1 → regression; integer
+     * (int64/int32) class labels → single-label; anything else → multi-label. Integer multi-hot rows (B, C) are
+     * taken as multi-label (HF would infer single-label and crash in cross-entropy: a documented "Better").
+     */
+    public static LossSelection select(ProblemType configured, Source configuredSource, int numLabels, LabelKind labels) {
+        if (configured != null) {
+            String why = (configuredSource == Source.CONFIG ? "problem_type \"" + configured.hfName() + "\" is set in config.json"
+                    : "problem_type \"" + configured.hfName() + "\" was given explicitly") + "; it wins over inference";
+            return new LossSelection(configured, lossName(configured), configuredSource, why);
+        }
+        ProblemType p;
+        String why;
+        if (numLabels == 1) {
+            p = ProblemType.REGRESSION;
+            why = "problem_type regression inferred from num_labels=1 (whatever the label dtype)";
+        } else if (labels == LabelKind.CLASS_INDEX) {
+            p = ProblemType.SINGLE_LABEL_CLASSIFICATION;
+            why = "problem_type single_label_classification inferred from num_labels=" + numLabels + " and integer labels";
+        } else if (labels == LabelKind.INTEGER_MULTI_HOT) {
+            p = ProblemType.MULTI_LABEL_CLASSIFICATION;
+            why = "problem_type multi_label_classification inferred from num_labels=" + numLabels
+                    + " and integer multi-hot label rows (B, " + numLabels + ") (HF would pick cross-entropy and fail)";
+        } else {
+            p = ProblemType.MULTI_LABEL_CLASSIFICATION;
+            why = "problem_type multi_label_classification inferred from num_labels=" + numLabels + " and non-integer labels";
+        }
+        return new LossSelection(p, lossName(p), Source.INFERRED, why);
+    }
+
+    /** e.g. "problem_type single_label_classification inferred from ... → CrossEntropyLoss(mean, ignore_index=-100)". */
+    public String describe() {
+        String detail = switch (problemType) {
+            case REGRESSION -> "MSELoss(mean)";
+            case SINGLE_LABEL_CLASSIFICATION -> "CrossEntropyLoss(mean, ignore_index=-100)";
+            case MULTI_LABEL_CLASSIFICATION -> "BCEWithLogitsLoss(mean over batch x labels)";
+        };
+        return reason + " → " + detail;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.jtune.models.bert;
+
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Mirrors transformers BertEncoder: {@code layer.0 ... layer.N-1}. */
+public final class BertEncoder extends Module {
+    final List<BertLayer> layers = new ArrayList<>();
+
+    public BertEncoder(BertConfig config) {
+        // register_module refuses dotted names: "layer" is a container holding children "0", "1", ...
+        Module layer = register_module("layer", new Module());
+        for (int i = 0; i < config.numHiddenLayers; i++) {
+            layers.add(layer.register_module(String.valueOf(i), new BertLayer(config)));
+        }
+    }
+
+    /** (B, L, H) -> (B, L, H). */
+    public Tensor forward(Tensor hidden, Tensor extendedMask) {
+        for (BertLayer l : layers) hidden = l.forward(hidden, extendedMask);
+        return hidden;
+    }
+
+    void setAttentionImplementation(AttentionImplementation impl) {
+        for (BertLayer l : layers) l.attention.self.implementation = impl;
+    }
+}

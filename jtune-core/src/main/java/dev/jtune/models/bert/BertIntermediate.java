@@ -1,0 +1,21 @@
+package dev.jtune.models.bert;
+
+import org.bytedeco.pytorch.LinearImpl;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+
+/** Mirrors transformers BertIntermediate: act(dense(x)), H -> intermediate_size. */
+public final class BertIntermediate extends Module {
+    final LinearImpl dense;
+    private final String act;
+
+    public BertIntermediate(BertConfig config) {
+        dense = register_module("dense", Nn.linear(config.hiddenSize, config.intermediateSize));
+        act = config.hiddenAct;
+    }
+
+    /** (B, L, H) -> (B, L, I). */
+    public Tensor forward(Tensor hidden) {
+        return Nn.activation(act, dense.forward(hidden));
+    }
+}

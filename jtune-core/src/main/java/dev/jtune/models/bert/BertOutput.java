@@ -1,0 +1,25 @@
+package dev.jtune.models.bert;
+
+import org.bytedeco.pytorch.LayerNormImpl;
+import org.bytedeco.pytorch.LinearImpl;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+
+/** Mirrors transformers BertOutput: LayerNorm(attention_output + dropout(dense(x))), intermediate_size -> H. */
+public final class BertOutput extends Module {
+    final LinearImpl dense;
+    final LayerNormImpl layerNorm;
+    private final double dropoutProb;
+
+    public BertOutput(BertConfig config) {
+        dense = register_module("dense", Nn.linear(config.intermediateSize, config.hiddenSize));
+        layerNorm = register_module("LayerNorm", Nn.layerNorm(config.hiddenSize, config.layerNormEps));
+        dropoutProb = config.hiddenDropoutProb;
+    }
+
+    /** hidden (B, L, I), attentionOutput (B, L, H) -> (B, L, H). */
+    public Tensor forward(Tensor hidden, Tensor attentionOutput) {
+        Tensor x = Nn.dropout(dense.forward(hidden), dropoutProb, is_training());
+        return layerNorm.forward(x.add(attentionOutput));
+    }
+}

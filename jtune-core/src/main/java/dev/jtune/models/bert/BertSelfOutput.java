@@ -1,0 +1,25 @@
+package dev.jtune.models.bert;
+
+import org.bytedeco.pytorch.LayerNormImpl;
+import org.bytedeco.pytorch.LinearImpl;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+
+/** Mirrors transformers BertSelfOutput: LayerNorm(input + dropout(dense(x))). */
+public final class BertSelfOutput extends Module {
+    final LinearImpl dense;
+    final LayerNormImpl layerNorm;
+    private final double dropoutProb;
+
+    public BertSelfOutput(BertConfig config) {
+        dense = register_module("dense", Nn.linear(config.hiddenSize, config.hiddenSize));
+        layerNorm = register_module("LayerNorm", Nn.layerNorm(config.hiddenSize, config.layerNormEps));
+        dropoutProb = config.hiddenDropoutProb;
+    }
+
+    /** hidden (B, L, H), input (B, L, H) -> (B, L, H). */
+    public Tensor forward(Tensor hidden, Tensor input) {
+        Tensor x = Nn.dropout(dense.forward(hidden), dropoutProb, is_training());
+        return layerNorm.forward(x.add(input));
+    }
+}
