@@ -352,6 +352,33 @@ public final class BertConfig {
     /** An unknown key kept from the source file (null when absent). */
     public JsonNode extra(String key) { return extra.get(key); }
 
+    /**
+     * Reads config.json with some keys replaced first (CLI {@code --config-override key=value}); a key that is not
+     * a BERT config field is an error, so a typo cannot pass silently.
+     */
+    public static BertConfig fromJsonFileWithOverrides(Path file, Map<String, Object> overrides) {
+        if (overrides == null || overrides.isEmpty()) return fromJsonFile(file);
+        BertConfig base = fromJsonFile(file);
+        ObjectNode o = base.toJsonNode();
+        for (Map.Entry<String, Object> e : overrides.entrySet()) {
+            if (!KNOWN_KEYS.contains(e.getKey())) {
+                throw new JTuneException("config override \"" + e.getKey() + "\" is not a BERT config field (CLI --config-override)",
+                        "overrides must name a config.json key of BertConfig: " + KNOWN_KEYS,
+                        "check the spelling, e.g. hidden_dropout_prob=0.0");
+            }
+            o.set(e.getKey(), JSON.valueToTree(e.getValue()));
+        }
+        BertConfig c = fromJson(o.toString(), file + " (with overrides " + overrides + ")");
+        c.problemTypeSource = base.problemTypeSource;
+        return c;
+    }
+
+    /** The config.json keys jtune understands (others are kept verbatim). */
+    public static final List<String> KNOWN_KEYS = List.of("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
+            "intermediate_size", "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob", "max_position_embeddings",
+            "type_vocab_size", "initializer_range", "layer_norm_eps", "pad_token_id", "position_embedding_type", "use_cache",
+            "classifier_dropout", "problem_type", "num_labels");
+
     /** A deep copy (the problem-type source is kept). */
     public BertConfig copy() {
         BertConfig c = fromJson(toJson(), "copy");

@@ -3,13 +3,21 @@ package dev.jtune.models.bert;
 import dev.jtune.JTuneException;
 import dev.jtune.losses.LossSelection;
 import dev.jtune.losses.ProblemType;
+import dev.jtune.modeling.FromPretrainedOptions;
+import dev.jtune.modeling.LoadReport;
 import dev.jtune.modeling.PreTrainedModel;
+import dev.jtune.modeling.io.LoadedWeights;
+import dev.jtune.modeling.io.SafeTensors;
+import dev.jtune.modeling.io.WeightFiles;
+import dev.jtune.torch.Engine;
 import dev.jtune.torch.Torch;
 import org.bytedeco.pytorch.CrossEntropyLossOptions;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -31,6 +39,73 @@ public final class BertForSequenceClassification extends PreTrainedModel {
     }
 
     public BertConfig config() { return config; }
+
+    private LoadReport loadReport;
+
+    /** What {@link #fromPretrained} did with the checkpoint's keys (null for a model built from a config). */
+    public LoadReport loadReport() { return loadReport; }
+
+    /** {@code BertForSequenceClassification.from_pretrained(dir)} with default options. */
+    public static BertForSequenceClassification fromPretrained(Path dir) {
+        return fromPretrained(dir, FromPretrainedOptions.defaults());
+    }
+
+    /**
+     * Loads an HF folder (config.json + model.safetensors, sharded safetensors or pytorch_model.bin). New head
+     * weights are initialised as HF does, from {@code opts.seed()}; {@code num_labels}/{@code id2label}/
+     * {@code problem_type} from the options override config.json.
+     */
+    public static BertForSequenceClassification fromPretrained(Path dir, FromPretrainedOptions opts) {
+        BertConfig config = loadConfig(dir, opts);
+        LoadedWeights weights = WeightFiles.load(dir);
+        Engine.manualSeed(opts.seed());
+        BertForSequenceClassification model = new BertForSequenceClassification(config);
+        model.setAttentionImplementation(opts.attnImplementation());
+        model.loadReport = model.loadStateDict(weights.tensors(), weights.files().toString(),
+                new LoadOptions(opts.ignoreMismatchedSizes(), config.initializerRange, config.padTokenId));
+        return model;
+    }
+
+    /** config.json with the options applied (labels, problem type, overrides). */
+    public static BertConfig loadConfig(Path dir, FromPretrainedOptions opts) {
+        if (!Files.isDirectory(dir)) {
+            throw new JTuneException("model folder not found: " + dir + " (CLI --model)",
+                    "--model takes a Hugging Face model folder (config.json + weights + tokenizer), a Hub id already in the local "
+                            + "Hugging Face cache, or minilm (the built-in all-MiniLM-L6-v2)",
+                    "check the path, or download the model with `huggingface-cli download ORG/NAME --local-dir DIR` and pass DIR");
+        }
+        BertConfig config = BertConfig.fromJsonFileWithOverrides(dir.resolve("config.json"), opts.configOverrides());
+        if (opts.labelNames() != null) {
+            java.util.TreeMap<Integer, String> m = new java.util.TreeMap<>();
+            for (int i = 0; i < opts.labelNames().size(); i++) m.put(i, opts.labelNames().get(i));
+            if (opts.numLabels() != null && opts.numLabels() != m.size()) {
+                throw new JTuneException("num_labels " + opts.numLabels() + " (CLI --num-labels) disagrees with the " + m.size()
+                        + " label names " + opts.labelNames(), "num_labels must equal the number of label names (id2label)",
+                        "drop --num-labels or fix the label names");
+            }
+            config.setId2Label(m);
+        } else if (opts.numLabels() != null) {
+            config.setNumLabels(opts.numLabels());
+        }
+        if (opts.problemType() != null) config.setProblemType(opts.problemType());
+        return config;
+    }
+
+    /**
+     * {@code save_pretrained}: config.json (with problem_type, id2label, label2id and architectures) and
+     * model.safetensors with HF key names, each written atomically, so Python's {@code from_pretrained} loads the
+     * folder unchanged.
+     */
+    public void savePretrained(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new JTuneException("cannot create " + dir + ": " + e, "the output folder must be writable", "choose another --output-dir", e);
+        }
+        config.architectures = new java.util.ArrayList<>(java.util.List.of(architecture()));
+        SafeTensors.write(dir.resolve(WeightFiles.SAFETENSORS), stateDict(), java.util.Map.of("format", "pt"));
+        config.saveTo(dir);
+    }
 
     public BertModel bert() { return bert; }
 

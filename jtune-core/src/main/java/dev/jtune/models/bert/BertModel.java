@@ -31,6 +31,25 @@ public final class BertModel extends PreTrainedModel {
         return m;
     }
 
+    /**
+     * Loads a bare encoder (last_hidden_state) from an HF folder: keys with or without the {@code bert.} prefix, a
+     * missing pooler initialised, task heads ignored.
+     */
+    public static BertModel fromPretrained(java.nio.file.Path dir, boolean addPoolingLayer) {
+        BertConfig config = BertForSequenceClassification.loadConfig(dir, dev.jtune.modeling.FromPretrainedOptions.defaults());
+        dev.jtune.modeling.io.LoadedWeights w = dev.jtune.modeling.io.WeightFiles.load(dir);
+        dev.jtune.torch.Engine.manualSeed(42);
+        BertModel m = create(config, addPoolingLayer);
+        m.loadReport = m.loadStateDict(w.tensors(), w.files().toString(),
+                new LoadOptions(false, config.initializerRange, config.padTokenId));
+        return m;
+    }
+
+    private dev.jtune.modeling.LoadReport loadReport;
+
+    /** What {@link #fromPretrained} did with the checkpoint's keys. */
+    public dev.jtune.modeling.LoadReport loadReport() { return loadReport; }
+
     @Override
     public String basePrefix() { return ""; }
 
