@@ -1,0 +1,51 @@
+package dev.jtune.metrics;
+
+import dev.jtune.JTuneException;
+
+import java.util.Map;
+
+/** User metric hook, as HF's {@code compute_metrics}: maps an {@link EvalPrediction} to named values. */
+@FunctionalInterface
+public interface ComputeMetrics {
+
+    /** Metric name (without the {@code eval_} prefix, the Trainer adds it) to value. */
+    Map<String, Double> apply(EvalPrediction prediction);
+
+    /**
+     * Built-in metrics by HF problem type: {@code single_label_classification} (accuracy, f1_macro, f1_micro,
+     * f1_weighted, precision_macro, recall_macro, mcc), {@code regression} (mse, mae, pearson, spearmanr),
+     * {@code multi_label_classification} (f1_micro, f1_macro, subset_accuracy, hamming_loss, roc_auc_micro,
+     * roc_auc_macro, average_precision_micro, average_precision_macro at threshold 0.5).
+     */
+    static ComputeMetrics forProblemType(String problemType) {
+        final String type = problemType == null ? "" : problemType;
+        switch (type) {
+            case "single_label_classification":
+                return p -> ClassificationMetrics.compute(require(p, p.intLabels(), type), p.argmax());
+            case "regression":
+                return p -> RegressionMetrics.compute(p.firstColumn(), toDouble(require(p, p.floatLabels(), type)));
+            case "multi_label_classification":
+                return p -> MultiLabelMetrics.compute(p.sigmoid(), require(p, p.multiLabels(), type), 0.5);
+            default:
+                throw new JTuneException("problem_type \"" + type + "\" has no built-in metrics",
+                        "problem_type must be regression, single_label_classification or multi_label_classification",
+                        "pass one of those, or supply your own ComputeMetrics");
+        }
+    }
+
+    private static <T> T require(EvalPrediction p, T labels, String problemType) {
+        if (labels == null) {
+            throw new JTuneException("the evaluation set has no labels of the " + problemType + " kind",
+                    problemType + " metrics need " + (problemType.startsWith("single") ? "integer class ids"
+                            : problemType.startsWith("regression") ? "float scores" : "0/1 label vectors"),
+                    "evaluate on a labelled set, or compute metrics without labels yourself");
+        }
+        return labels;
+    }
+
+    private static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) d[i] = a[i];
+        return d;
+    }
+}
