@@ -1,0 +1,81 @@
+package dev.jtune.data;
+
+import dev.jtune.JTuneException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How {@link DatasetReader} reads a file; every field is optional ({@link #defaults()} guesses like HF scripts).
+ *
+ * @param format         the file format; null = from the extension
+ * @param textColumn     the text column; null = first of {@code sentence}, {@code text}, {@code sentence1}
+ * @param textPairColumn the second text column; null = {@code sentence2} when present
+ * @param labelColumn    the label column; null = first of {@code label}, {@code labels}, {@code score} (none = unlabeled)
+ * @param idColumn       the id column; null = {@code id} or {@code idx} when present
+ * @param label2id       class names to ids (e.g. the train set's or the model's); null = sorted names
+ * @param labelSeparator splits a text cell into several label names (multi-label); null = none
+ * @param problemType    forces the label interpretation (HF {@code problem_type}); null = inferred from the column
+ * @param skipBadRows    skip and report bad rows instead of failing on the first one
+ */
+public record ReadOptions(DataFormat format, String textColumn, String textPairColumn, String labelColumn,
+                          String idColumn, Map<String, Integer> label2id, String labelSeparator,
+                          LabelKind problemType, boolean skipBadRows) {
+
+    public ReadOptions {
+        if (label2id != null) label2id = Map.copyOf(new LinkedHashMap<>(label2id));
+        if (labelSeparator != null && labelSeparator.isEmpty()) labelSeparator = null;
+        if (problemType == LabelKind.NONE) problemType = null;
+    }
+
+    public static ReadOptions defaults() { return builder().build(); }
+
+    public static Builder builder() { return new Builder(); }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.format = format; b.textColumn = textColumn; b.textPairColumn = textPairColumn; b.labelColumn = labelColumn;
+        b.idColumn = idColumn; b.label2id = label2id; b.labelSeparator = labelSeparator; b.problemType = problemType;
+        b.skipBadRows = skipBadRows;
+        return b;
+    }
+
+    /** Builder for {@link ReadOptions}. */
+    public static final class Builder {
+        private DataFormat format;
+        private String textColumn, textPairColumn, labelColumn, idColumn, labelSeparator;
+        private Map<String, Integer> label2id;
+        private LabelKind problemType;
+        private boolean skipBadRows;
+
+        public Builder format(DataFormat v) { format = v; return this; }
+        public Builder textColumn(String v) { textColumn = v; return this; }
+        public Builder textPairColumn(String v) { textPairColumn = v; return this; }
+        public Builder labelColumn(String v) { labelColumn = v; return this; }
+        public Builder idColumn(String v) { idColumn = v; return this; }
+        public Builder label2id(Map<String, Integer> v) { label2id = v; return this; }
+        public Builder labelSeparator(String v) { labelSeparator = v; return this; }
+        public Builder skipBadRows(boolean v) { skipBadRows = v; return this; }
+
+        /** The interpretation as an enum ({@link LabelKind#NONE} or null = inferred). */
+        public Builder problemType(LabelKind v) { problemType = v; return this; }
+
+        /** The interpretation as HF spells it: "regression", "single_label_classification", "multi_label_classification". */
+        public Builder problemType(String v) {
+            if (v == null) { problemType = null; return this; }
+            LabelKind k = LabelKind.fromProblemType(v.trim());
+            if (k == null) {
+                throw new JTuneException("problem_type \"" + v + "\" (--problem-type)",
+                        "problem_type is one of regression, single_label_classification, multi_label_classification",
+                        "pass one of those three values, or leave it out to infer it from the label column");
+            }
+            problemType = k;
+            return this;
+        }
+
+        public ReadOptions build() {
+            return new ReadOptions(format, textColumn, textPairColumn, labelColumn, idColumn, label2id,
+                    labelSeparator, problemType, skipBadRows);
+        }
+    }
+}
