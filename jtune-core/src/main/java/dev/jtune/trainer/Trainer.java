@@ -1,0 +1,277 @@
+package dev.jtune.trainer;
+
+import dev.jtune.JTuneException;
+import dev.jtune.data.Dataset;
+import dev.jtune.data.LabelKind;
+import dev.jtune.losses.ConfiguredLoss;
+import dev.jtune.losses.LossContext;
+import dev.jtune.losses.LossFunction;
+import dev.jtune.losses.LossSelection;
+import dev.jtune.losses.LossSpec;
+import dev.jtune.losses.ProblemType;
+import dev.jtune.metrics.ComputeMetrics;
+import dev.jtune.models.bert.BertForSequenceClassification;
+import dev.jtune.models.bert.SequenceClassifierOutput;
+import dev.jtune.tokenization.DataCollatorWithPadding;
+import dev.jtune.tokenization.PreTrainedTokenizer;
+import org.bytedeco.pytorch.Tensor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Mirrors transformers Trainer as a small façade: {@link #train()}, {@link #evaluate()}, {@link #predict} and the
+ * overridable {@link #computeLoss}. The loop, checkpoint IO and evaluation live in their own classes.
+ *
+ * <p><b>Loss precedence</b> (one rule): a subclass's {@code computeLoss} override &gt; a {@link LossFunction} given to
+ * the builder (HF {@code compute_loss_func}; labels are withheld from the model) &gt; the configured loss options
+ * ({@link LossSpec}: class weights, pos_weight, focal, and {@code label_smoothing_factor}) &gt; the model's own loss.
+ *
+ * <p><b>Normalisation under gradient accumulation</b> (one rule, for every loss): a loss returns the mean over its
+ * micro-batch; by default it is divided by the number of micro-batches actually in the window (HF's behaviour for
+ * BERT, including a short last window); with {@code averageLossExactMean} it is weighted by
+ * {@code items_in_micro_batch / items_in_window}, which makes the update the exact per-example mean over the
+ * window (GA=k with batch b ≡ GA=1 with batch k·b).
+ */
+public class Trainer {
+    private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
+
+    private final BertForSequenceClassification model;
+    private final TrainingArguments args;
+    private final PreTrainedTokenizer tokenizer;
+    private final Dataset trainDataset;
+    private final Dataset evalDataset;
+    private final ComputeMetrics computeMetrics;
+    private final LossFunction userLossFunction;
+    private final LossSpec lossSpec;
+    private final CallbackHandler callbacks;
+    private final DataCollatorWithPadding collator;
+    private Features trainFeatures;
+    private Features evalFeatures;
+    private LossFunction resolvedLoss;
+    private String lossDescription;
+    private TrainerState state = new TrainerState();
+
+    protected Trainer(Builder b) {
+        this.model = b.model;
+        this.args = b.args;
+        this.tokenizer = b.tokenizer;
+        this.trainDataset = b.trainDataset;
+        this.evalDataset = b.evalDataset;
+        this.computeMetrics = b.computeMetrics;
+        this.userLossFunction = b.lossFunction;
+        this.lossSpec = b.lossSpec;
+        List<TrainerCallback> cbs = new ArrayList<>();
+        cbs.add(new DefaultFlowCallback());
+        cbs.addAll(b.callbacks);
+        this.callbacks = new CallbackHandler(cbs);
+        this.collator = new DataCollatorWithPadding(tokenizer);
+        if (model == null || args == null || tokenizer == null) {
+            throw new IllegalArgumentException("Trainer needs a model, TrainingArguments and a tokenizer");
+        }
+        if (args.evalStrategy() != IntervalStrategy.NO && evalDataset == null) {
+            throw new JTuneException("You have set `args.eval_strategy` to " + args.evalStrategy().hfName()
+                    + " but you didn't pass an `eval_dataset` to `Trainer`. Either set `args.eval_strategy` to `no` or pass an `eval_dataset`.",
+                    "evaluation during training needs evaluation data (CLI --eval)", "pass --eval FILE or --eval-strategy no");
+        }
+        if (trainDataset != null && evalDataset != null) Dataset.checkCompatible(trainDataset, evalDataset);
+        callbacks.onInitEnd(args, state, new TrainerControl());
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    public BertForSequenceClassification model() { return model; }
+    public TrainingArguments args() { return args; }
+    public PreTrainedTokenizer tokenizer() { return tokenizer; }
+    public TrainerState state() { return state; }
+    CallbackHandler callbacks() { return callbacks; }
+    DataCollatorWithPadding collator() { return collator; }
+    void state(TrainerState s) { this.state = s; }
+    ComputeMetrics computeMetrics() { return computeMetrics; }
+
+    /** Adds a callback (HF {@code add_callback}). */
+    public void addCallback(TrainerCallback cb) { callbacks.add(cb); }
+
+    /** The loss actually used, decided once before the first step: "problem_type ... → CrossEntropyLoss(...)". */
+    public String lossDescription() {
+        resolveLoss();
+        return lossDescription;
+    }
+
+    Features trainFeatures() {
+        if (trainFeatures == null) {
+            if (trainDataset == null) throw new JTuneException("no training data", "train() needs a train dataset (CLI --train)", "pass --train FILE");
+            trainDataset.validateForTraining();
+            trainFeatures = Features.tokenize(trainDataset, tokenizer, args.maxLength());
+        }
+        return trainFeatures;
+    }
+
+    Features evalFeatures() {
+        if (evalFeatures == null && evalDataset != null) evalFeatures = Features.tokenize(evalDataset, tokenizer, args.maxLength());
+        return evalFeatures;
+    }
+
+    /**
+     * Decides the problem type and the loss before the first step and writes the problem type into the model
+     * config (HF does it on the first labelled forward pass; the result is the same, but known up front).
+     */
+    synchronized void resolveLoss() {
+        if (lossDescription != null) return;
+        Dataset d = trainDataset != null ? trainDataset : evalDataset;
+        LossSelection.LabelKind kind = d == null ? LossSelection.LabelKind.CLASS_INDEX : switch (d.labelKind()) {
+            case CLASS_INDEX -> LossSelection.LabelKind.CLASS_INDEX;
+            case MULTI_HOT -> LossSelection.LabelKind.FLOAT;
+            default -> LossSelection.LabelKind.FLOAT;
+        };
+        var cfg = model.config();
+        LossSelection sel = LossSelection.select(cfg.problemType(), cfg.problemTypeSource(), cfg.numLabels(), kind);
+        checkDataMatchesProblemType(sel, d);
+        if (cfg.problemType() == null) cfg.setInferredProblemType(sel.problemType());
+        LossSpec spec = lossSpec.withLabelSmoothing(Math.max(lossSpec.labelSmoothing(), args.labelSmoothingFactor()));
+        spec.validate(sel.problemType(), cfg.numLabels());
+        if (userLossFunction != null) {
+            resolvedLoss = userLossFunction;
+            lossDescription = sel.reason() + " → custom loss function " + userLossFunction.describe() + " (replaces the model's loss)";
+        } else if (!spec.isDefault()) {
+            float[] weights = spec.classWeights();
+            if (spec.autoClassWeights()) {
+                if (trainDataset == null) throw new JTuneException("--class-weights auto without training data",
+                        "automatic class weights are computed from the training labels", "pass --train FILE or explicit weights");
+                long[] counts = trainDataset.labelCounts().values().stream().mapToLong(Integer::longValue).toArray();
+                weights = LossSpec.balancedWeights(counts);
+            }
+            ConfiguredLoss cl = new ConfiguredLoss(sel.problemType(), cfg.numLabels(), weights, spec.posWeight(), spec.labelSmoothing(), spec.focalGamma());
+            resolvedLoss = cl;
+            lossDescription = sel.reason() + " → " + cl.describe();
+        } else {
+            resolvedLoss = null;
+            lossDescription = sel.describe() + " (the model's own loss)";
+        }
+        LOG.log(System.Logger.Level.INFO, lossDescription);
+    }
+
+    private void checkDataMatchesProblemType(LossSelection sel, Dataset d) {
+        if (d == null || d.labelKind() == LabelKind.NONE) return;
+        ProblemType p = sel.problemType();
+        int n = model.config().numLabels();
+        boolean ok = switch (d.labelKind()) {
+            case CLASS_INDEX -> p == ProblemType.SINGLE_LABEL_CLASSIFICATION && d.numLabels() <= n;
+            case REGRESSION -> p == ProblemType.REGRESSION;
+            case MULTI_HOT -> p == ProblemType.MULTI_LABEL_CLASSIFICATION && d.numLabels() == n;
+            default -> true;
+        };
+        if (!ok) {
+            throw new JTuneException("the labels of " + d.file() + " (column \"" + d.labelColumn() + "\") are " + d.labelKind().problemType()
+                    + " with " + d.numLabels() + " label(s), but the model's problem_type is " + p.hfName() + " with num_labels=" + n
+                    + " (" + sel.reason() + ")",
+                    "the data's labels must fit the head: class ids in [0, num_labels), one float for regression, num_labels-long multi-hot rows",
+                    "pass --num-labels " + Math.max(1, d.numLabels()) + " (the head is re-initialised with --ignore-mismatched-sizes) or --problem-type "
+                            + d.labelKind().problemType() + ", or fix a stale problem_type in config.json");
+        }
+    }
+
+    /**
+     * HF {@code compute_loss}: the model's own loss unless a loss function is configured (then the labels are
+     * withheld from the model). Returns the micro-batch mean; subclasses may override it.
+     *
+     * @param numItemsInBatch labelled items in the whole accumulation window (HF {@code num_items_in_batch})
+     */
+    public LossAndOutputs computeLoss(BertForSequenceClassification model, Batch inputs, boolean returnOutputs, long numItemsInBatch) {
+        resolveLoss();
+        if (resolvedLoss != null && inputs.labels() != null) {
+            SequenceClassifierOutput out = model.forward(inputs.inputIds(), inputs.attentionMask(), inputs.tokenTypeIds());
+            LossContext ctx = new LossContext(model.config().problemType(), model.config().numLabels(), numItemsInBatch);
+            Tensor logits = out.logits().to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+            return new LossAndOutputs(resolvedLoss.compute(logits, inputs.labels(), ctx), out);
+        }
+        SequenceClassifierOutput out = model.forward(inputs.inputIds(), inputs.attentionMask(), inputs.tokenTypeIds(), inputs.labels());
+        if (out.loss() == null) {
+            throw new JTuneException("The model did not return a loss from the inputs, only the following keys: logits. "
+                    + "For reference, the inputs it received are input_ids,attention_mask,token_type_ids.",
+                    "training and evaluation with a loss need labels", "name the label column with --label-column");
+        }
+        return new LossAndOutputs(out.loss(), returnOutputs ? out : null);
+    }
+
+    /** Trains from scratch. */
+    public TrainOutput train() { return train(null); }
+
+    /** Trains, resuming from {@code checkpoint} when it is not null (exactly, bit for bit). */
+    public TrainOutput train(Path checkpoint) {
+        resolveLoss();
+        return new TrainingLoop(this).run(checkpoint);
+    }
+
+    /** Evaluates on the eval dataset: {@code eval_loss}, metrics with the {@code eval_} prefix, runtime figures. */
+    public Map<String, Double> evaluate() {
+        if (evalDataset == null) throw new JTuneException("no evaluation data", "evaluate() needs an eval dataset (CLI --eval / --data)", "pass an eval file");
+        return evaluate(evalFeatures(), "eval");
+    }
+
+    Map<String, Double> evaluate(Features f, String prefix) {
+        resolveLoss();
+        var r = EvaluationLoop.run(this, f, prefix, metricsFor());
+        Map<String, Double> m = new java.util.LinkedHashMap<>(r.metrics());
+        if (state.epoch() != null) m.put("epoch", state.epoch());
+        state.appendLog(m);
+        callbacks.onEvaluate(args, state, new TrainerControl(), m);
+        return m;
+    }
+
+    /** Evaluates another dataset (e.g. the CLI's {@code evaluate --data}), without touching the log history. */
+    public Map<String, Double> evaluate(Dataset data) {
+        resolveLoss();
+        return EvaluationLoop.run(this, Features.tokenize(data, tokenizer, args.maxLength()), "eval", metricsFor()).metrics();
+    }
+
+    /** HF {@code predict}: raw logits (N, C), labels when present, metrics with the {@code test_} prefix. */
+    public PredictionOutput predict(Dataset data) {
+        resolveLoss();
+        var r = EvaluationLoop.run(this, Features.tokenize(data, tokenizer, args.maxLength()), "test", metricsFor());
+        return new PredictionOutput(r.logits(), r.prediction(), r.metrics());
+    }
+
+    ComputeMetrics metricsFor() {
+        if (computeMetrics != null) return computeMetrics;
+        ProblemType p = model.config().problemType();
+        return p == null ? null : ComputeMetrics.forProblemType(p.hfName());
+    }
+
+    /** Saves the model and tokenizer to {@code dir} (HF {@code save_model}). */
+    public void saveModel(Path dir) {
+        model.savePretrained(dir);
+        tokenizer.savePretrained(dir);
+    }
+
+    LossFunction resolvedLossFunction() { return resolvedLoss; }
+
+    /** Builder for a Trainer (HF's constructor arguments). */
+    public static class Builder {
+        BertForSequenceClassification model;
+        TrainingArguments args = TrainingArguments.builder().build();
+        PreTrainedTokenizer tokenizer;
+        Dataset trainDataset;
+        Dataset evalDataset;
+        ComputeMetrics computeMetrics;
+        LossFunction lossFunction;
+        LossSpec lossSpec = LossSpec.none();
+        final List<TrainerCallback> callbacks = new ArrayList<>();
+
+        public Builder model(BertForSequenceClassification m) { this.model = m; return this; }
+        public Builder args(TrainingArguments a) { this.args = a; return this; }
+        public Builder tokenizer(PreTrainedTokenizer t) { this.tokenizer = t; return this; }
+        public Builder trainDataset(Dataset d) { this.trainDataset = d; return this; }
+        public Builder evalDataset(Dataset d) { this.evalDataset = d; return this; }
+        public Builder computeMetrics(ComputeMetrics c) { this.computeMetrics = c; return this; }
+        /** HF {@code compute_loss_func}: replaces the model's loss (labels are withheld from the model). */
+        public Builder lossFunction(LossFunction f) { this.lossFunction = f; return this; }
+        /** Class weights, pos_weight, label smoothing, focal loss without subclassing. */
+        public Builder lossSpec(LossSpec s) { this.lossSpec = s == null ? LossSpec.none() : s; return this; }
+        public Builder callback(TrainerCallback cb) { this.callbacks.add(cb); return this; }
+
+        public Trainer build() { return new Trainer(this); }
+    }
+}
