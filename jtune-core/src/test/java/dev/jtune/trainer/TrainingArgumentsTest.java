@@ -147,7 +147,7 @@ class TrainingArgumentsTest {
         TrainingArguments.FromJsonResult r = TrainingArguments.fromJson(a.toJson());
         assertEquals(a, r.args());
         assertEquals(List.of(), r.ignoredKeys());
-        assertTrue(a.toJson().contains("\"lr_scheduler_type\" : \"cosine_with_restarts\""), a.toJson());
+        assertTrue(a.toJson().contains("\n  \"lr_scheduler_type\": \"cosine_with_restarts\",\n"), a.toJson());
         Path file = dir.resolve("sub/training_args.json");
         a.writeJson(file);
         assertEquals(a, TrainingArguments.fromJson(file).args());
