@@ -94,7 +94,7 @@ public final class LrSchedule {
                 }
                 return s -> {
                     if (s < warmup) return (double) s / Math.max(1, warmup);
-                    if (s > total) return lrEnd / learningRate;
+                    if (s > total || total <= warmup) return lrEnd / learningRate;
                     double lrRange = learningRate - lrEnd;
                     double decaySteps = total - warmup;
                     double pctRemaining = 1 - (s - warmup) / decaySteps;

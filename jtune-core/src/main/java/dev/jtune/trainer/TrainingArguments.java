@@ -3,8 +3,6 @@ package dev.jtune.trainer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jtune.JTuneException;
 import dev.jtune.optim.SchedulerType;
 
@@ -510,25 +508,13 @@ public final class TrainingArguments {
 
     // ---------------------------------------------------------------- JSON
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** JSON with HF snake_case keys (enums as HF strings), in field order. */
+    /** JSON with HF snake_case keys (enums as HF strings), in field order, formatted as HF's {@code to_json_string}. */
     public String toJson() {
-        ObjectNode node = MAPPER.createObjectNode();
-        for (Spec s : SPECS) {
-            Object v = s.get.apply(this);
-            if (v == null) node.putNull(s.hf);
-            else if (v instanceof String str) node.put(s.hf, str);
-            else if (v instanceof Integer i) node.put(s.hf, i);
-            else if (v instanceof Double d) node.put(s.hf, d);
-            else if (v instanceof Boolean bo) node.put(s.hf, bo);
-            else node.put(s.hf, v.toString()); // enums: toString() is the HF spelling
-        }
-        try {
-            return MAPPER.writeValueAsString(node) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Spec s : SPECS) m.put(s.hf, s.get.apply(this));
+        return PyJson.dumps(m, false) + "\n";
     }
 
     /** Writes {@link #toJson()} atomically (temp file + rename). */
