@@ -151,6 +151,26 @@ class OnnxBertImporterTest {
     }
 
     @Test
+    void importedWeightsGiveTheKnownSentenceTransformersEmbedding() throws IOException {
+        // An independent float64 BertModel forward in plain Java over the imported tensors; mean pooling and L2
+        // normalisation as sentence-transformers does. Expected: the published all-MiniLM-L6-v2 values.
+        JsonNode vocab;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(BuiltinModels.TOKENIZER_RESOURCE)) {
+            vocab = new ObjectMapper().readTree(in).get("model").get("vocab");
+        }
+        int[] ids = {101, vocab.get("this").asInt(), vocab.get("is").asInt(), vocab.get("an").asInt(),
+                vocab.get("example").asInt(), vocab.get("sentence").asInt(), 102};
+        double[][] x = MiniBert.forward(imported, ids, 6, 12);
+        double[] mean = new double[384];
+        for (double[] row : x) for (int i = 0; i < 384; i++) mean[i] += row[i] / ids.length;
+        double norm = 0;
+        for (double v : mean) norm += v * v;
+        norm = Math.sqrt(norm);
+        double[] expected = {0.0676569, 0.0634960, 0.0487131, 0.0793050};
+        for (int i = 0; i < expected.length; i++) assertEquals(expected[i], mean[i] / norm, 1e-5, "dim " + i);
+    }
+
+    @Test
     void malformedOnnxIsAJTuneException() {
         byte[] junk = {0x3a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 1, 2};
         assertThrows(JTuneException.class, () -> OnnxBertImporter.importBert(new ByteArrayInputStream(junk)));
