@@ -87,7 +87,7 @@ public record DataReport(Path file, int rows, LabelKind labelKind, LabelMap labe
                     : String.format(Locale.ROOT, "%.2f (largest class / smallest class)", imbalanceRatio)));
         }
         if (valueRange != null) {
-            out.printf(Locale.ROOT, "  targets:     min %.4g, max %.4g, mean %.4g%n", valueRange[0], valueRange[1], valueRange[2]);
+            out.printf(Locale.ROOT, "  targets:     min %.3f, max %.3f, mean %.3f%n", valueRange[0], valueRange[1], valueRange[2]);
         }
         for (String w : warnings) out.println("  warning: " + w);
         out.flush();
