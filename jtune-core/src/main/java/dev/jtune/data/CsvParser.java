@@ -16,7 +16,7 @@ final class CsvParser {
         for (int i = 0; i < lines.size(); i++) {
             String s = lines.get(i);
             if (s == null) { out.add(new Record(i + 1, List.of(), "invalid UTF-8 bytes")); continue; }
-            if (s.isEmpty()) continue;
+            if (s.indexOf('\t') < 0 && s.isBlank()) continue; // blank line (a row of empty fields still has TABs)
             out.add(new Record(i + 1, List.of(s.split("\t", -1)), null));
         }
         return out;

@@ -99,6 +99,13 @@ class DatasetReaderTest {
     }
 
     @Test
+    void blankLinesAreSkippedButEmptyFieldsAreNot() throws IOException {
+        Dataset d = DatasetReader.read(file("a.tsv", "sentence\tlabel\nx\t1\n\n   \ny\t0\n"));
+        assertEquals(List.of(2L, 5L), d.examples().stream().map(Example::sourceLine).toList());
+        assertContains(fails(file("b.tsv", "sentence\tlabel\nx\t1\n\t\n"), opts().build()).getMessage(), "line 3", "empty");
+    }
+
+    @Test
     void byteOrderMarkIsIgnored() throws IOException {
         Path p = dir.resolve("bom.tsv");
         Files.write(p, ("\uFEFFsentence\tlabel\nx\t1\ny\t0\n").getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,77 @@
+package dev.jtune.cli;
+
+import dev.jtune.JTuneException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+
+/**
+ * Maps failures to the {@link ExitCode} table: invalid input (a {@link JTuneException} or a bad argument) exits 2 with
+ * its message; anything else exits 1 with one line. Stack traces only with {@code -x/--stacktrace}.
+ */
+final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
+    private final PrintWriter err;
+
+    ErrorHandler(PrintWriter err) { this.err = err; }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
+        boolean trace = stacktraceRequested(parseResult);
+        JTuneException input = inputError(ex);
+        int code;
+        if (input != null) {
+            err.println("error: " + input.getMessage());
+            code = ExitCode.INVALID_INPUT;
+        } else {
+            err.println("internal error: " + oneLine(ex));
+            if (!trace) err.println("rerun with --stacktrace (-x) for details");
+            code = ExitCode.INTERNAL_ERROR;
+        }
+        if (trace) ex.printStackTrace(err);
+        err.flush();
+        return code;
+    }
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        err.println("error: " + ex.getMessage());
+        UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+        boolean trace = Arrays.stream(args).takeWhile(a -> !a.equals("--"))
+                .anyMatch(a -> a.equals("--stacktrace") || a.matches("-[a-wyzA-Z]*x[a-zA-Z]*"));
+        if (trace) ex.printStackTrace(err);
+        err.flush();
+        return ExitCode.INVALID_INPUT;
+    }
+
+    /** True if any command in the chain (root, subcommand, ...) matched -x/--stacktrace. */
+    static boolean stacktraceRequested(ParseResult pr) {
+        for (ParseResult p = pr; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--stacktrace")) return true;
+        }
+        return false;
+    }
+
+    /** The JTuneException that caused {@code t}, if any (it may arrive wrapped). */
+    static JTuneException inputError(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof JTuneException) return (JTuneException) c;
+        }
+        return null;
+    }
+
+    /** The exception's type and the first line of its message: libtorch messages carry a C++ backtrace after it. */
+    static String oneLine(Throwable t) {
+        String msg = t.getMessage();
+        String first = msg == null ? "" : msg.strip().lines().findFirst().orElse("");
+        String type = t.getClass().getSimpleName();
+        return first.isEmpty() ? type : type + ": " + first;
+    }
+}

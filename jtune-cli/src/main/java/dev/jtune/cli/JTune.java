@@ -1,0 +1,65 @@
+package dev.jtune.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+/** The {@code jtune} root command: fine-tune BERT-style encoders like Hugging Face transformers, from the shell. */
+@Command(name = "jtune",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        header = "Fine-tune BERT-style text classifiers the way Hugging Face transformers does, in Java.",
+        description = {
+            "",
+            "Examples:",
+            "  jtune models list",
+            "      the models available offline (built in, Hugging Face cache)",
+            "  jtune train --model minilm --train-file train.tsv --output-dir out",
+            "      fine-tune a classifier; the label column picks the task",
+            "  jtune explain --model out --train-file train.tsv",
+            "      labels, balance and warnings for this model and data",
+            ""
+        },
+        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 invalid input. Run 'jtune COMMAND --help' for a command's options."},
+        subcommands = {ModelsCommand.class, CommandLine.HelpCommand.class})
+public class JTune implements Callable<Integer> {
+    @Mixin StandardOptions standard;
+    @Spec CommandSpec spec;
+
+    /** Called alone: print the usage and fail (a command is required). */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.INVALID_INPUT;
+    }
+
+    /** The configured command line, shared by {@link #main} and the tests. */
+    public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new JTune());
+        ErrorHandler handler = new ErrorHandler(err);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setAbbreviatedOptionsAllowed(false);
+        cl.setAbbreviatedSubcommandsAllowed(false);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpAutoWidth(true);
+        cl.setExecutionExceptionHandler(handler);
+        cl.setParameterExceptionHandler(handler);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = newCommandLine(out, err).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+}
