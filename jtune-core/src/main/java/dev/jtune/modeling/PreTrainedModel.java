@@ -38,7 +38,8 @@ public abstract class PreTrainedModel extends Module {
         StringTensorDict d = named_parameters(true);
         for (long i = 0; i < d.size(); i++) {
             StringTensorDictItem it = d.get(i);
-            m.put(it.key().getString(), it.value());
+            // value() is a reference into the temporary dict: copy the handle (shares storage, owns a refcount)
+            m.put(it.key().getString(), new Tensor(it.value()));
         }
         return m;
     }

@@ -20,7 +20,7 @@ final class Autocast implements AutoCloseable {
     public void close() {
         if (enabled) {
             torch.set_autocast_enabled(torch.DeviceType.CPU, false);
-            torch.clear_autocast_cache();
+            torch.clear_cache();
         }
     }
 }

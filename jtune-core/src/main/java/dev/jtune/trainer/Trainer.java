@@ -53,6 +53,7 @@ public class Trainer {
     private LossFunction resolvedLoss;
     private String lossDescription;
     private TrainerState state = new TrainerState();
+    private final boolean skipNonFiniteSteps;
 
     protected Trainer(Builder b) {
         this.model = b.model;
@@ -63,6 +64,7 @@ public class Trainer {
         this.computeMetrics = b.computeMetrics;
         this.userLossFunction = b.lossFunction;
         this.lossSpec = b.lossSpec;
+        this.skipNonFiniteSteps = b.skipNonFiniteSteps;
         List<TrainerCallback> cbs = new ArrayList<>();
         cbs.add(new DefaultFlowCallback());
         cbs.addAll(b.callbacks);
@@ -212,14 +214,22 @@ public class Trainer {
     }
 
     Map<String, Double> evaluate(Features f, String prefix) {
+        return evaluate(f, prefix, new TrainerControl());
+    }
+
+    /** Evaluates, logs (with {@code epoch}) and lets callbacks react through the loop's control. */
+    Map<String, Double> evaluate(Features f, String prefix, TrainerControl control) {
         resolveLoss();
         var r = EvaluationLoop.run(this, f, prefix, metricsFor());
         Map<String, Double> m = new java.util.LinkedHashMap<>(r.metrics());
         if (state.epoch() != null) m.put("epoch", state.epoch());
         state.appendLog(m);
-        callbacks.onEvaluate(args, state, new TrainerControl(), m);
+        callbacks.onEvaluate(args, state, control, m);
         return m;
     }
+
+    /** Whether a step with a NaN or infinite loss is skipped (true) or stops training with an error (false, default). */
+    public boolean skipNonFiniteSteps() { return skipNonFiniteSteps; }
 
     /** Evaluates another dataset (e.g. the CLI's {@code evaluate --data}), without touching the log history. */
     public Map<String, Double> evaluate(Dataset data) {
@@ -259,6 +269,7 @@ public class Trainer {
         LossFunction lossFunction;
         LossSpec lossSpec = LossSpec.none();
         final List<TrainerCallback> callbacks = new ArrayList<>();
+        boolean skipNonFiniteSteps;
 
         public Builder model(BertForSequenceClassification m) { this.model = m; return this; }
         public Builder args(TrainingArguments a) { this.args = a; return this; }
@@ -271,6 +282,8 @@ public class Trainer {
         /** Class weights, pos_weight, label smoothing, focal loss without subclassing. */
         public Builder lossSpec(LossSpec s) { this.lossSpec = s == null ? LossSpec.none() : s; return this; }
         public Builder callback(TrainerCallback cb) { this.callbacks.add(cb); return this; }
+        /** Skip optimizer steps whose loss or gradient norm is NaN/infinite instead of stopping (CLI --skip-nonfinite-steps). */
+        public Builder skipNonFiniteSteps(boolean b) { this.skipNonFiniteSteps = b; return this; }
 
         public Trainer build() { return new Trainer(this); }
     }

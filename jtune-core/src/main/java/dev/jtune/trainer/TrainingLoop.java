@@ -213,7 +213,7 @@ final class TrainingLoop {
         }
         boolean newBest = false;
         if (control.shouldEvaluate()) {
-            Map<String, Double> metrics = trainer.evaluate(trainer.evalFeatures(), "eval");
+            Map<String, Double> metrics = trainer.evaluate(trainer.evalFeatures(), "eval", control);
             newBest = BestMetric.determineBestMetric(args, state, metrics);
             control.shouldEvaluate(false);
         }

@@ -9,10 +9,12 @@ import java.util.List;
 /** Mirrors transformers BertEncoder: {@code layer.0 ... layer.N-1}. */
 public final class BertEncoder extends Module {
     final List<BertLayer> layers = new ArrayList<>();
+    /** Kept referenced from Java: libtorch calls back into Java-defined modules (train(), ...), so none may be collected. */
+    private final Module layer;
 
     public BertEncoder(BertConfig config) {
         // register_module refuses dotted names: "layer" is a container holding children "0", "1", ...
-        Module layer = register_module("layer", new Module());
+        layer = register_module("layer", new Module());
         for (int i = 0; i < config.numHiddenLayers; i++) {
             layers.add(layer.register_module(String.valueOf(i), new BertLayer(config)));
         }
