@@ -244,6 +244,36 @@ public class Trainer {
         return new PredictionOutput(r.logits(), r.prediction(), r.metrics());
     }
 
+    /**
+     * Beyond HF, for multi-label heads: chooses decision thresholds on the eval set that maximise F1 — one global
+     * threshold ({@code perLabel=false}) or one per label — stores them in the model config (config.json, used by
+     * predict) and returns metrics at 0.5 and at the calibrated thresholds ({@code eval_calibrated_*}).
+     */
+    public Map<String, Double> calibrateThresholds(boolean perLabel) {
+        resolveLoss();
+        if (model.config().problemType() != ProblemType.MULTI_LABEL_CLASSIFICATION) {
+            throw new JTuneException("threshold calibration asked for a " + model.config().problemType() + " model (CLI --calibrate-thresholds)",
+                    "decision thresholds exist only for multi_label_classification", "drop --calibrate-thresholds");
+        }
+        Features f = evalFeatures();
+        if (f == null) throw new JTuneException("threshold calibration without eval data", "thresholds are chosen on held-out data (CLI --eval)", "pass --eval FILE");
+        var r = EvaluationLoop.run(this, f, "eval", null);
+        double[][] probs = r.prediction().sigmoid();
+        float[][] y = r.prediction().multiLabels();
+        double[] th = new double[model.config().numLabels()];
+        if (perLabel) {
+            th = dev.jtune.metrics.ThresholdCalibration.perLabelThresholds(probs, y).thresholds();
+        } else {
+            java.util.Arrays.fill(th, dev.jtune.metrics.ThresholdCalibration.globalThreshold(probs, y).threshold());
+        }
+        model.config().setMultiLabelThresholds(perLabel ? "per_label" : "global", th);
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        dev.jtune.metrics.MultiLabelMetrics.compute(probs, y, 0.5).forEach((k, v) -> m.put("eval_" + k, v));
+        dev.jtune.metrics.MultiLabelMetrics.compute(probs, y, th).forEach((k, v) -> m.put("eval_calibrated_" + k, v));
+        if (!perLabel) m.put("eval_calibrated_threshold", th.length == 0 ? 0.5 : th[0]);
+        return m;
+    }
+
     ComputeMetrics metricsFor() {
         if (computeMetrics != null) return computeMetrics;
         ProblemType p = model.config().problemType();

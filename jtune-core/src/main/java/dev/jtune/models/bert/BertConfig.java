@@ -349,6 +349,31 @@ public final class BertConfig {
         AtomicFiles.writeString(dir.resolve("config.json"), toJson());
     }
 
+    /** The config.json key jtune stores calibrated multi-label thresholds under (transformers ignores it). */
+    public static final String THRESHOLDS_KEY = "jtune_multi_label_thresholds";
+
+    /**
+     * Stores calibrated multi-label decision thresholds (one per label) in config.json, so predict uses them.
+     *
+     * @param mode "global" (one threshold for all labels) or "per_label"
+     */
+    public void setMultiLabelThresholds(String mode, double[] perLabel) {
+        ObjectNode t = JSON.createObjectNode();
+        t.put("mode", mode);
+        var arr = t.putArray("thresholds");
+        for (double d : perLabel) arr.add(d);
+        extra.set(THRESHOLDS_KEY, t);
+    }
+
+    /** Per-label thresholds from config.json, or null when none were calibrated (use 0.5). */
+    public double[] multiLabelThresholds() {
+        JsonNode t = extra.get(THRESHOLDS_KEY);
+        if (t == null || !t.path("thresholds").isArray() || t.path("thresholds").size() != numLabels()) return null;
+        double[] d = new double[numLabels()];
+        for (int i = 0; i < d.length; i++) d[i] = t.path("thresholds").get(i).asDouble(0.5);
+        return d;
+    }
+
     /** An unknown key kept from the source file (null when absent). */
     public JsonNode extra(String key) { return extra.get(key); }
 
