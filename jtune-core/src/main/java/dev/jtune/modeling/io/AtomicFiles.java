@@ -42,6 +42,19 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Writes UTF-8 text atomically; a failure is a {@link dev.jtune.JTuneException} naming the file (disk full,
+     * read-only folder, ...).
+     */
+    public static void writeString(Path file, String text) {
+        try {
+            write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new dev.jtune.JTuneException("cannot write " + file + ": " + e, "output files are written to a temporary file, then renamed; the previous version is kept",
+                    "check that the folder is writable and the disk is not full", e);
+        }
+    }
+
     /** Writes bytes atomically. */
     public static void write(Path file, byte[] bytes) throws IOException {
         write(file, ch -> writeFully(ch, ByteBuffer.wrap(bytes)));

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jtune.JTuneException;
 import dev.jtune.losses.LossSelection;
 import dev.jtune.losses.ProblemType;
-import dev.jtune.modeling.AtomicFiles;
+import dev.jtune.modeling.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
