@@ -27,6 +27,18 @@ final class CliSupport {
 
     private CliSupport() {}
 
+    /**
+     * {@link dev.jtune.modeling.AutoModel#resolve}, except that a built-in name (minilm) means the built-in model even
+     * when a folder of that name without config.json happens to exist in the working directory.
+     */
+    static Path resolveModel(String nameOrPath) {
+        if (nameOrPath != null && dev.jtune.modeling.AutoModel.BUILTIN_NAMES.contains(nameOrPath.toLowerCase(java.util.Locale.ROOT))
+                && !Files.isRegularFile(Path.of(nameOrPath).resolve("config.json"))) {
+            return dev.jtune.modeling.io.BuiltinModels.allMiniLmL6V2(dev.jtune.modeling.io.BuiltinModels.defaultCacheRoot());
+        }
+        return dev.jtune.modeling.AutoModel.resolve(nameOrPath);
+    }
+
     /** True when id2label is HF's placeholder LABEL_0..LABEL_{n-1} (a model never fine-tuned on named classes). */
     static boolean isDefaultLabels(Map<Integer, String> id2label) {
         for (Map.Entry<Integer, String> e : id2label.entrySet()) {

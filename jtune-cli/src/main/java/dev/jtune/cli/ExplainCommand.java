@@ -80,7 +80,7 @@ public class ExplainCommand implements Callable<Integer> {
         Logging.configure(standard.verbose(), spec.commandLine().getErr());
         modelOptions.checkNumLabels();
         List<String> warnings = new ArrayList<>();
-        Path modelDir = AutoModel.resolve(modelOptions.model);
+        Path modelDir = CliSupport.resolveModel(modelOptions.model);
         Map<String, Object> overrides = modelOptions.overrides();
         BertConfig base = BertForSequenceClassification.loadConfig(modelDir, FromPretrainedOptions.builder().configOverrides(overrides).build());
         ProblemType forced = modelOptions.problemType();

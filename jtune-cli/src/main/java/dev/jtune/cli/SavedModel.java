@@ -35,7 +35,7 @@ final class SavedModel implements AutoCloseable {
      * single-label classification (what HF pipelines assume), unless --problem-type says otherwise.
      */
     static SavedModel load(String nameOrPath, ProblemType forced, PrintWriter err) {
-        Path dir = AutoModel.resolve(nameOrPath);
+        Path dir = CliSupport.resolveModel(nameOrPath);
         BertConfig cfg = BertForSequenceClassification.loadConfig(dir, FromPretrainedOptions.defaults());
         ProblemType p = forced != null ? forced : cfg.problemType() != null ? null
                 : cfg.numLabels() == 1 ? ProblemType.REGRESSION : ProblemType.SINGLE_LABEL_CLASSIFICATION;

@@ -119,7 +119,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         Path resume = resumeCheckpoint(outputDir);
         ProblemType forcedType = modelOptions.problemType();
         Map<String, Object> overrides = modelOptions.overrides();
-        Path modelDir = AutoModel.resolve(modelOptions.model);
+        Path modelDir = CliSupport.resolveModel(modelOptions.model);
         BertConfig base = BertForSequenceClassification.loadConfig(modelDir,
                 FromPretrainedOptions.builder().configOverrides(overrides).build());
 

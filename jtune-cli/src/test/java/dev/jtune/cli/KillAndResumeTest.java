@@ -28,12 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code checkpoint-N} folder ever seen is complete.
  */
 class KillAndResumeTest {
-    private static final int MAX_STEPS = 300;
+    private static final int MAX_STEPS = 60;
 
     private static List<String> args(Path train, Path out) {
         return new ArrayList<>(List.of("train", "--model", CliFixtures.model("tiny-bert").toString(), "--train", train.toString(),
                 "--output-dir", out.toString(), "--max-steps", String.valueOf(MAX_STEPS), "--per-device-train-batch-size", "4",
-                "--max-length", "16", "--save-strategy", "steps", "--save-steps", "20", "--logging-steps", "50",
+                "--max-length", "16", "--save-strategy", "steps", "--save-steps", "10", "--logging-steps", "20",
                 "--config-override", "hidden_dropout_prob=0.2,attention_probs_dropout_prob=0.2", "--learning-rate", "1e-3",
                 "--no-progress"));
     }
@@ -84,7 +84,7 @@ class KillAndResumeTest {
         assertArrayEquals(Files.readAllBytes(full.resolve("model.safetensors")), Files.readAllBytes(killed.resolve("model.safetensors")),
                 "resumed and uninterrupted runs differ");
         // every checkpoint folder seen at any time had the complete file set of a finished checkpoint
-        Set<String> complete = files(full.resolve("checkpoint-20"));
+        Set<String> complete = files(full.resolve("checkpoint-10"));
         assertTrue(complete.contains("trainer_state.json") && complete.contains("model.safetensors"), complete.toString());
         seen.forEach((name, files) -> assertEquals(complete, files, name + " was seen incomplete"));
         try (Stream<Path> s = Files.list(killed)) {
