@@ -20,7 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code jtune demo}: fine-tunes the built-in MiniLM on a shipped data set, evaluates it and predicts new sentences. */
-@Command(name = "demo", header = "Fine-tune the built-in MiniLM on a small shipped data set, evaluate, predict.",
+@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, name = "demo", header = "Fine-tune the built-in MiniLM on a small shipped data set, evaluate, predict.",
         description = {
             "Runs train, evaluate and predict end to end on data shipped in the jar (copied to OUTPUT/data):",
             "  sentiment    single-label classification (CrossEntropyLoss), product and film reviews",
@@ -55,6 +55,9 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = {"--learning-rate", "--learning_rate"}, paramLabel = "LR", description = "Learning rate (default: per task).")
     String learningRate;
 
+    @Option(names = "--fp32", description = "Train in float32 instead of bf16 autocast.")
+    boolean fp32;
+
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
@@ -67,7 +70,7 @@ public class DemoCommand implements Callable<Integer> {
         List<String> sentences;
         switch (t) {
             case "sentiment":
-                prefix = "sentiment"; ext = ".tsv"; lr = "1e-4"; ep = "3";
+                prefix = "sentiment"; ext = ".tsv"; lr = "1e-4"; ep = "2";
                 sentences = List.of("An absolute joy from start to finish, I would buy it again.",
                         "It broke after two days and support never answered.",
                         "The battery lasts all week and the screen is gorgeous.",
@@ -101,6 +104,8 @@ public class DemoCommand implements Callable<Integer> {
                 "--per-device-eval-batch-size", "32", "--num-train-epochs", epochs != null ? epochs : ep,
                 "--learning-rate", learningRate != null ? learningRate : lr, "--warmup-ratio", "0.1", "--logging-steps", "10",
                 "--save-strategy", "no", "--seed", "42"));
+        // bf16 autocast: about 3x faster than fp32 on CPUs with AMX/AVX512-BF16, the same curve to a few decimals
+        if (!fp32) trainArgs.add("--bf16");
         if (noProgress) trainArgs.add("--no-progress");
         if (standard.verbose()) trainArgs.add("--verbose");
         if (standard.stacktrace()) trainArgs.add("--stacktrace");

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code jtune evaluate}: HF-named metrics (eval_loss, eval_accuracy, ...) of a fine-tuned model on a labelled file. */
-@Command(name = "evaluate", header = "Score a fine-tuned model on a labelled data file.",
+@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, name = "evaluate", header = "Score a fine-tuned model on a labelled data file.",
         description = {
             "Prints the metrics as JSON with Hugging Face's names (eval_loss, eval_accuracy, eval_f1, ...).",
             "",

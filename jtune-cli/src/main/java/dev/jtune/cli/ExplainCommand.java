@@ -35,7 +35,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code jtune explain}: what training would do with this model and data, and why, before any training. */
-@Command(name = "explain", header = "Explain what training will do with this model and data, before training.",
+@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, name = "explain", header = "Explain what training will do with this model and data, before training.",
         description = {
             "The problem type and where it comes from (config.json, a flag, or inferred from num_labels and the",
             "label column), the loss and its options, label counts and imbalance, the label map, token length",

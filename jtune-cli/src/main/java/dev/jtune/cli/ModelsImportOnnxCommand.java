@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code jtune models import-onnx}: a BERT-family ONNX export plus its tokenizer.json as a Hugging Face folder. */
-@Command(name = "import-onnx", header = "Import a BERT-family ONNX export and its tokenizer.json as an HF model folder.",
+@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, name = "import-onnx", header = "Import a BERT-family ONNX export and its tokenizer.json as an HF model folder.",
         description = {
             "Writes config.json (sizes inferred from the tensor shapes), model.safetensors and the tokenizer files.",
             "The folder is written completely or not at all (a temporary folder, then a rename).",

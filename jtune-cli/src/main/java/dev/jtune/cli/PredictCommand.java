@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code jtune predict}: one prediction per input row, in input order, as JSON lines or CSV. */
-@Command(name = "predict", header = "Predict labels (or scores) for every row of a file.",
+@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, name = "predict", header = "Predict labels (or scores) for every row of a file.",
         description = {
             "Writes one row per input row, in input order, with the input's id column when it has one:",
             "  single-label: label, score, probabilities, logits",

@@ -34,7 +34,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code jtune train}: fine-tunes a model on a data file and writes a Hugging Face folder, results and a report. */
-@Command(name = "train", header = "Fine-tune a model on a CSV, TSV or JSONL file.",
+@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, name = "train", header = "Fine-tune a model on a CSV, TSV or JSONL file.",
         modelTransformer = TrainingArgsOptions.class,
         description = {
             "Writes an HF model folder (config.json, model.safetensors, tokenizer files) into --output-dir, with",
