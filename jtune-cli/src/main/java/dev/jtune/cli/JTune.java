@@ -18,16 +18,21 @@ import java.util.concurrent.Callable;
         description = {
             "",
             "Examples:",
+            "  jtune demo",
+            "      fine-tune the built-in MiniLM on shipped sentiment data, evaluate, predict",
             "  jtune models list",
             "      the models available offline (built in, Hugging Face cache)",
-            "  jtune train --model minilm --train-file train.tsv --output-dir out",
+            "  jtune train --model minilm --train train.tsv --eval dev.tsv --output-dir out",
             "      fine-tune a classifier; the label column picks the task",
-            "  jtune explain --model out --train-file train.tsv",
+            "  jtune explain --model minilm --train train.tsv",
             "      labels, balance and warnings for this model and data",
+            "  jtune predict --model out --input new.tsv --output predictions.jsonl",
+            "      predictions in input order",
             ""
         },
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 invalid input. Run 'jtune COMMAND --help' for a command's options."},
-        subcommands = {ModelsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExplainCommand.class,
+            DemoCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
 public class JTune implements Callable<Integer> {
     @Mixin StandardOptions standard;
     @Spec CommandSpec spec;
@@ -55,6 +60,10 @@ public class JTune implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("java.awt.headless", "true");
+        // DJL brings slf4j-api without a provider; its three-line notice on every run is noise
+        if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = newCommandLine(out, err).execute(args);

@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code jtune models}: the models jtune can use. */
-@Command(name = "models", header = "List the models jtune can use offline.",
-        subcommands = {ModelsListCommand.class})
+@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, name = "models", header = "List the models jtune can use offline, or import an ONNX export.",
+        subcommands = {ModelsListCommand.class, ModelsImportOnnxCommand.class})
 public class ModelsCommand implements Callable<Integer> {
     @Mixin StandardOptions standard;
     @Spec CommandSpec spec;

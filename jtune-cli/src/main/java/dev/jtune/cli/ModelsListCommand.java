@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /** {@code jtune models list}: the built-in model and the entries of the local Hugging Face hub cache. */
-@Command(name = "list", header = "List the models available offline.",
+@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, name = "list", header = "List the models available offline.",
         description = {
             "Shows the built-in model (bundled in the jar) and the models in the local Hugging Face hub cache",
             "(folders models--ORG--NAME), which jtune can use without a network connection."

@@ -1,0 +1,168 @@
+package dev.jtune.cli;
+
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jtune.JTuneException;
+import dev.jtune.data.Dataset;
+import dev.jtune.data.LabelKind;
+import dev.jtune.data.LabelMap;
+import dev.jtune.losses.ProblemType;
+import dev.jtune.models.bert.BertConfig;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Small helpers shared by the commands: label maps of saved models, subsampling, JSON output, atomic writes. */
+final class CliSupport {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private CliSupport() {}
+
+    /**
+     * {@link dev.jtune.modeling.AutoModel#resolve}, except that a built-in name (minilm) means the built-in model even
+     * when a folder of that name without config.json happens to exist in the working directory.
+     */
+    static Path resolveModel(String nameOrPath) {
+        if (nameOrPath != null && dev.jtune.modeling.AutoModel.BUILTIN_NAMES.contains(nameOrPath.toLowerCase(java.util.Locale.ROOT))
+                && !Files.isRegularFile(Path.of(nameOrPath).resolve("config.json"))) {
+            return dev.jtune.modeling.io.BuiltinModels.allMiniLmL6V2(dev.jtune.modeling.io.BuiltinModels.defaultCacheRoot());
+        }
+        return dev.jtune.modeling.AutoModel.resolve(nameOrPath);
+    }
+
+    /** True when id2label is HF's placeholder LABEL_0..LABEL_{n-1} (a model never fine-tuned on named classes). */
+    static boolean isDefaultLabels(Map<Integer, String> id2label) {
+        for (Map.Entry<Integer, String> e : id2label.entrySet()) {
+            if (!e.getValue().equals("LABEL_" + e.getKey())) return false;
+        }
+        return true;
+    }
+
+    /** True when the names are the integers 0..n-1 (integer labels in the data). */
+    static boolean isNumbered(LabelMap map) {
+        return map != null && map.id2label().equals(LabelMap.numbered(map.size()).id2label());
+    }
+
+    /** The label kind a saved model's config implies, or null when it does not say. */
+    static LabelKind labelKindOf(BertConfig cfg) {
+        ProblemType p = cfg.problemType();
+        if (p == null) return null;
+        return LabelKind.fromProblemType(p.hfName());
+    }
+
+    /** The first {@code n} examples (HF {@code dataset.select(range(n))}); the label map is kept. */
+    static Dataset head(Dataset d, Integer n, String flag) {
+        if (n == null) return d;
+        if (n <= 0) {
+            throw new JTuneException(flag + " is " + n, flag + " must be a positive number of rows", "pass e.g. " + flag + " 1000");
+        }
+        if (n >= d.size()) return d;
+        return new Dataset(d.file(), d.columns(), d.textColumn(), d.textPairColumn(), d.labelColumn(), d.labelKind(),
+                d.labelMap(), d.examples().subList(0, n), d.skipped());
+    }
+
+    /** Pretty JSON with sorted keys and 4-space indentation, as HF's save_metrics writes it. */
+    static String metricsJson(Map<String, ?> metrics) {
+        try {
+            DefaultPrettyPrinter pp = new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("    ", "\n"));
+            ObjectWriter w = JSON.writer(pp).with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+            return w.writeValueAsString(new LinkedHashMap<>(metrics)) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes a text file atomically: a temp file in the same folder, then a rename. */
+    static void writeString(Path file, String text) {
+        writeBytes(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void writeBytes(Path file, byte[] bytes) {
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            try {
+                Files.write(tmp, bytes);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new JTuneException("cannot write " + file + ": " + e.getMessage(), "the output location must be writable",
+                    "choose another output path", e);
+        }
+    }
+
+    /** Parses --config-override key=value[,key=value]: numbers, booleans and null as JSON values, anything else as text. */
+    static Map<String, Object> parseOverrides(List<String> items) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (items == null) return m;
+        for (String item : items) {
+            for (String kv : item.split(",")) {
+                if (kv.isBlank()) continue;
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new JTuneException("--config-override \"" + kv + "\" has no key=value form",
+                            "each override is key=value, several separated by commas",
+                            "pass e.g. --config-override hidden_dropout_prob=0.2,attention_probs_dropout_prob=0.2");
+                }
+                String k = kv.substring(0, eq).trim(), v = kv.substring(eq + 1).trim();
+                m.put(k, parseScalar(v));
+            }
+        }
+        return m;
+    }
+
+    private static Object parseScalar(String v) {
+        if (v.equals("null") || v.equals("None")) return null;
+        if (v.equalsIgnoreCase("true")) return true;
+        if (v.equalsIgnoreCase("false")) return false;
+        try {
+            if (v.matches("[+-]?\\d+")) return Long.parseLong(v);
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            return v;
+        }
+    }
+
+    /** Parses "1,2.5,3" into floats for the flag {@code flag}. */
+    static float[] parseFloats(String text, String flag) {
+        String[] parts = text.split(",");
+        float[] out = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Float.parseFloat(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new JTuneException(flag + " \"" + text + "\": item " + (i + 1) + " (\"" + parts[i] + "\") is not a number",
+                        flag + " takes comma-separated numbers, one per label", "pass e.g. " + flag + " 1.0,2.5");
+            }
+            if (!Float.isFinite(out[i]) || out[i] < 0) {
+                throw new JTuneException(flag + " \"" + text + "\": item " + (i + 1) + " is " + out[i],
+                        "weights are finite and not negative", "pass e.g. " + flag + " 1.0,2.5");
+            }
+        }
+        return out;
+    }
+
+    static double[] softmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) max = Math.max(max, l);
+        double sum = 0;
+        double[] p = new double[logits.length];
+        for (int i = 0; i < p.length; i++) { p[i] = Math.exp(logits[i] - max); sum += p[i]; }
+        for (int i = 0; i < p.length; i++) p[i] /= sum;
+        return p;
+    }
+
+    static double sigmoid(float x) { return 1.0 / (1.0 + Math.exp(-x)); }
+}

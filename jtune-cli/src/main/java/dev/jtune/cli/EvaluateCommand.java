@@ -1,0 +1,75 @@
+package dev.jtune.cli;
+
+import dev.jtune.JTuneException;
+import dev.jtune.data.Dataset;
+import dev.jtune.data.LabelKind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code jtune evaluate}: HF-named metrics (eval_loss, eval_accuracy, ...) of a fine-tuned model on a labelled file. */
+@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, name = "evaluate", header = "Score a fine-tuned model on a labelled data file.",
+        description = {
+            "Prints the metrics as JSON with Hugging Face's names (eval_loss, eval_accuracy, eval_f1, ...).",
+            "",
+            "Examples:",
+            "  jtune evaluate --model out --data dev.tsv",
+            "  jtune evaluate --model out --data dev.jsonl --output dev-metrics.json",
+            ""
+        })
+public class EvaluateCommand implements Callable<Integer> {
+    @Mixin StandardOptions standard;
+    @Mixin DataOptions data;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder (from jtune train).")
+    String model;
+
+    @Option(names = {"--data", "--eval", "--eval-file"}, required = true, paramLabel = "FILE", description = "Labelled data (.csv, .tsv or .jsonl).")
+    Path dataFile;
+
+    @Option(names = "--output", paramLabel = "FILE.json", description = "Also write the metrics to this file.")
+    Path output;
+
+    @Option(names = {"--problem-type", "--problem_type"}, paramLabel = "TYPE", description = "Override the model's problem_type.")
+    String problemType;
+
+    @Option(names = {"--batch-size", "--per-device-eval-batch-size", "--per_device_eval_batch_size"}, paramLabel = "N",
+            defaultValue = "32", description = "Examples per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = {"--max-length", "--max_length"}, paramLabel = "N", defaultValue = "128",
+            description = "Tokenizer truncation length (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Logging.configure(standard.verbose(), err);
+        ModelOptions po = new ModelOptions();
+        po.problemType = problemType;
+        try (SavedModel m = SavedModel.load(model, po.problemType(), err)) {
+            Dataset d = m.read(dataFile, data);
+            if (d.labelKind() == LabelKind.NONE) {
+                throw new JTuneException(dataFile + " has no label column (columns found: " + d.columns() + ")",
+                        "evaluation compares predictions with labels", "name the label column with --label-column, or use jtune predict");
+            }
+            if (d.size() == 0) throw new JTuneException(dataFile + " has no examples", "evaluation needs at least one row", "check the file");
+            Map<String, Double> metrics = m.trainer(d, batchSize, maxLength).evaluate();
+            metrics.remove("epoch");
+            String json = CliSupport.metricsJson(metrics);
+            out.print(json);
+            out.flush();
+            if (output != null) CliSupport.writeString(output, json);
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,229 @@
+package dev.jtune.cli;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jtune.JTuneException;
+import dev.jtune.data.Dataset;
+import dev.jtune.data.DatasetReader;
+import dev.jtune.data.Example;
+import dev.jtune.data.LabelKind;
+import dev.jtune.data.ReadOptions;
+import dev.jtune.losses.ConfiguredLoss;
+import dev.jtune.losses.LossSelection;
+import dev.jtune.losses.LossSpec;
+import dev.jtune.losses.ProblemType;
+import dev.jtune.modeling.AutoModel;
+import dev.jtune.modeling.FromPretrainedOptions;
+import dev.jtune.models.bert.BertConfig;
+import dev.jtune.models.bert.BertForSequenceClassification;
+import dev.jtune.tokenization.AutoTokenizer;
+import dev.jtune.tokenization.Encoding;
+import dev.jtune.tokenization.PreTrainedTokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code jtune explain}: what training would do with this model and data, and why, before any training. */
+@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, name = "explain", header = "Explain what training will do with this model and data, before training.",
+        description = {
+            "The problem type and where it comes from (config.json, a flag, or inferred from num_labels and the",
+            "label column), the loss and its options, label counts and imbalance, the label map, token length",
+            "percentiles and the share truncated at --max-length, and every warning. --json gives a stable form.",
+            "",
+            "Examples:",
+            "  jtune explain --model minilm --train train.tsv",
+            "  jtune explain --model ./bert --train topics.jsonl --max-length 64 --json",
+            ""
+        })
+public class ExplainCommand implements Callable<Integer> {
+    @Mixin StandardOptions standard;
+    @Mixin ModelOptions modelOptions;
+    @Mixin DataOptions data;
+    @Spec CommandSpec spec;
+
+    @Option(names = {"--train", "--train-file", "--train_file"}, required = true, paramLabel = "FILE", description = "Training data.")
+    Path trainFile;
+
+    @Option(names = {"--max-length", "--max_length"}, paramLabel = "N", defaultValue = "128",
+            description = "Tokenizer truncation length (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = {"--class-weights", "--class_weights"}, paramLabel = "auto|W1,W2,...", description = "As for train.")
+    String classWeights;
+
+    @Option(names = {"--pos-weight", "--pos_weight"}, paramLabel = "W[,W...]", description = "As for train.")
+    String posWeight;
+
+    @Option(names = {"--focal-gamma", "--focal_gamma"}, paramLabel = "G", description = "As for train.")
+    Double focalGamma;
+
+    @Option(names = {"--label-smoothing-factor", "--label_smoothing_factor"}, paramLabel = "E", description = "As for train.")
+    Double labelSmoothing;
+
+    @Option(names = "--json", description = "Print a stable machine-readable JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Logging.configure(standard.verbose(), spec.commandLine().getErr());
+        modelOptions.checkNumLabels();
+        List<String> warnings = new ArrayList<>();
+        Path modelDir = CliSupport.resolveModel(modelOptions.model);
+        Map<String, Object> overrides = modelOptions.overrides();
+        BertConfig base = BertForSequenceClassification.loadConfig(modelDir, FromPretrainedOptions.builder().configOverrides(overrides).build());
+        ProblemType forced = modelOptions.problemType();
+
+        ReadOptions.Builder ro = data.readOptions();
+        if (forced != null) ro.problemType(forced.hfName());
+        boolean modelLabels = modelOptions.numLabels == null && base.numLabels() > 1 && !CliSupport.isDefaultLabels(base.id2label())
+                && forced != ProblemType.REGRESSION;
+        if (modelLabels) ro.label2id(base.label2id());
+        Dataset d = DatasetReader.read(trainFile, ro.build());
+        DataReport report = DataReport.of(d);
+        warnings.addAll(report.warnings());
+
+        int numLabels = modelOptions.numLabels != null ? modelOptions.numLabels : Math.max(1, d.numLabels());
+        if (modelOptions.numLabels != null && d.numLabels() > modelOptions.numLabels && d.labelKind() != LabelKind.REGRESSION) {
+            warnings.add("labels out of range: the data has " + d.numLabels() + " classes but --num-labels is " + modelOptions.numLabels
+                    + " (class ids must lie in [0, " + modelOptions.numLabels + "))");
+        }
+        // problem type and its source
+        ProblemType configured = forced != null ? forced : base.problemType();
+        LossSelection.Source source = forced != null ? LossSelection.Source.EXPLICIT : base.problemType() != null ? LossSelection.Source.CONFIG : null;
+        LossSelection.LabelKind kind = d.labelKind() == LabelKind.CLASS_INDEX ? LossSelection.LabelKind.CLASS_INDEX : LossSelection.LabelKind.FLOAT;
+        LossSelection sel = LossSelection.select(configured, source, numLabels, kind);
+        if (forced == null && base.problemType() != null && d.labelKind() != LabelKind.NONE
+                && !base.problemType().hfName().equals(d.labelKind().problemType())) {
+            warnings.add("stale problem_type: config.json says " + base.problemType().hfName() + " but the label column \""
+                    + d.labelColumn() + "\" is " + d.labelKind().problemType() + "; training will fail unless you pass --problem-type "
+                    + d.labelKind().problemType() + " (or fix config.json)");
+        }
+        // the loss with its options
+        String lossText;
+        Map<String, Object> lossJson = new LinkedHashMap<>();
+        lossJson.put("name", sel.loss());
+        try {
+            LossSpec s = LossSpec.none();
+            if (classWeights != null) s = classWeights.trim().equalsIgnoreCase("auto") ? s.withAutoClassWeights()
+                    : s.withClassWeights(CliSupport.parseFloats(classWeights, "--class-weights"));
+            if (posWeight != null) s = s.withPosWeight(CliSupport.parseFloats(posWeight, "--pos-weight"));
+            if (focalGamma != null) s = s.withFocalGamma(focalGamma);
+            if (labelSmoothing != null) s = s.withLabelSmoothing(labelSmoothing);
+            s.validate(sel.problemType(), numLabels);
+            if (s.isDefault()) {
+                lossText = sel.describe();
+            } else {
+                float[] w = s.classWeights();
+                if (s.autoClassWeights()) w = LossSpec.balancedWeights(d.labelCounts().values().stream().mapToLong(Integer::longValue).toArray());
+                lossText = sel.reason() + " → " + new ConfiguredLoss(sel.problemType(), numLabels, w, s.posWeight(), s.labelSmoothing(), s.focalGamma()).describe();
+                if (w != null) lossJson.put("class_weights", w);
+                if (s.posWeight() != null) lossJson.put("pos_weight", s.posWeight());
+                if (s.focalGamma() > 0) lossJson.put("focal_gamma", s.focalGamma());
+                if (s.labelSmoothing() > 0) lossJson.put("label_smoothing", s.labelSmoothing());
+            }
+        } catch (JTuneException e) {
+            lossText = sel.describe();
+            warnings.add("loss options: " + e.getMessage().replace('\n', ' '));
+        }
+        lossJson.put("description", lossText);
+
+        // the head: load as train would, to see what is re-initialised
+        List<String> head = new ArrayList<>();
+        try {
+            List<String> names = d.labelMap() != null && !CliSupport.isNumbered(d.labelMap()) && numLabels == d.labelMap().size()
+                    ? d.labelMap().id2label() : null;
+            BertForSequenceClassification m = BertForSequenceClassification.fromPretrained(modelDir, FromPretrainedOptions.builder()
+                    .numLabels(names == null ? numLabels : null).labelNames(names).problemType(forced)
+                    .ignoreMismatchedSizes(modelOptions.ignoreMismatchedSizes).configOverrides(overrides).build());
+            if (!m.loadReport().newlyInitialized().isEmpty()) head.add("newly initialised (trained from scratch): " + m.loadReport().newlyInitialized());
+            if (!m.loadReport().mismatchedReinitialized().isEmpty()) {
+                warnings.add("the head will be re-initialised (its shape differs from the checkpoint's): " + m.loadReport().mismatchedReinitialized());
+            }
+            warnings.addAll(m.loadReport().warnings().stream().filter(w -> !w.contains("ignore_mismatched_sizes")).toList());
+            m.close();
+        } catch (JTuneException e) {
+            warnings.add("loading the model as train would fails: " + e.getMessage().replace('\n', ' '));
+        }
+
+        // tokenization
+        Map<String, Object> tok = new LinkedHashMap<>();
+        try (PreTrainedTokenizer t = AutoTokenizer.fromPretrained(modelDir)) {
+            List<String> texts = new ArrayList<>(), pairs = d.textPairColumn() == null ? null : new ArrayList<>();
+            for (Example e : d.examples()) { texts.add(e.text()); if (pairs != null) pairs.add(e.textPair()); }
+            List<Encoding> enc = texts.isEmpty() ? List.of() : t.encodeBatch(texts, pairs, maxLength);
+            int[] lengths = enc.stream().mapToInt(Encoding::lengthWithoutTruncation).sorted().toArray();
+            long truncated = enc.stream().filter(Encoding::truncated).count();
+            tok.put("max_length", maxLength);
+            for (int q : new int[] {50, 90, 95, 99}) tok.put("p" + q, percentile(lengths, q));
+            tok.put("max", lengths.length == 0 ? 0 : lengths[lengths.length - 1]);
+            tok.put("truncated", truncated);
+            tok.put("truncated_percent", enc.isEmpty() ? 0.0 : Math.round(1000.0 * truncated / enc.size()) / 10.0);
+            if (truncated * 10 > enc.size()) {
+                warnings.add(tok.get("truncated_percent") + "% of the examples are longer than --max-length " + maxLength
+                        + " tokens and will be truncated (p95 " + tok.get("p95") + "): consider a larger --max-length");
+            }
+        }
+
+        if (json) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("model", modelOptions.model);
+            j.put("model_path", modelDir.toString());
+            Map<String, Object> pt = new LinkedHashMap<>();
+            pt.put("value", sel.problemType().hfName());
+            pt.put("source", sel.source().hfName());
+            pt.put("reason", sel.reason());
+            j.put("problem_type", pt);
+            j.put("num_labels", numLabels);
+            j.put("loss", lossJson);
+            Map<String, Object> dj = new LinkedHashMap<>();
+            dj.put("file", d.file().toString());
+            dj.put("rows", d.size());
+            dj.put("skipped", d.skipped().size());
+            dj.put("label_column", d.labelColumn());
+            dj.put("label_kind", d.labelKind().problemType());
+            dj.put("label2id", d.labelMap() == null ? null : d.labelMap().label2id());
+            dj.put("label_counts", d.labelCounts());
+            dj.put("imbalance_ratio", Double.isFinite(report.imbalanceRatio()) ? report.imbalanceRatio() : null);
+            j.put("data", dj);
+            j.put("head", head);
+            j.put("tokenization", tok);
+            j.put("warnings", warnings);
+            out.println(CliSupport.JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(j));
+        } else {
+            out.println("Model: " + modelOptions.model + " (" + modelDir + ")");
+            out.println("Problem type: " + sel.problemType().hfName() + " (source: " + sel.source().hfName() + ": " + sel.reason() + ")");
+            out.println("num_labels: " + numLabels);
+            out.println("Loss: " + lossText);
+            for (String h : head) out.println("Head: " + h);
+            report.print(out);
+            out.printf(Locale.ROOT, "Tokens (max_length %d): p50 %s, p90 %s, p95 %s, p99 %s, max %s; %s%% truncated (%s rows)%n",
+                    maxLength, tok.get("p50"), tok.get("p90"), tok.get("p95"), tok.get("p99"), tok.get("max"),
+                    tok.get("truncated_percent"), tok.get("truncated"));
+            if (warnings.isEmpty()) out.println("Warnings: none");
+            for (String w : warnings) if (!report.warnings().contains(w)) out.println("warning: " + w);
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    static int percentile(int[] sorted, int q) {
+        if (sorted.length == 0) return 0;
+        int idx = (int) Math.ceil(q / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
+    }
+
+    @SuppressWarnings("unused")
+    private static String list(float[] f) { return Arrays.toString(f); }
+}

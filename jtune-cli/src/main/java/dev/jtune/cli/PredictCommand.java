@@ -1,0 +1,176 @@
+package dev.jtune.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.jtune.JTuneException;
+import dev.jtune.data.Dataset;
+import dev.jtune.data.Example;
+import dev.jtune.data.LabelKind;
+import dev.jtune.losses.ProblemType;
+import dev.jtune.models.bert.BertConfig;
+import dev.jtune.trainer.PredictionOutput;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code jtune predict}: one prediction per input row, in input order, as JSON lines or CSV. */
+@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, name = "predict", header = "Predict labels (or scores) for every row of a file.",
+        description = {
+            "Writes one row per input row, in input order, with the input's id column when it has one:",
+            "  single-label: label, score, probabilities, logits",
+            "  multi-label:  labels (probability >= threshold), probabilities, logits",
+            "  regression:   score, logits",
+            "The output format follows the extension: .jsonl (or .json) or .csv. A label column is not needed.",
+            "",
+            "Examples:",
+            "  jtune predict --model out --input new.tsv --output predictions.jsonl",
+            "  jtune predict --model out --input new.csv --output predictions.csv --threshold 0.3",
+            ""
+        })
+public class PredictCommand implements Callable<Integer> {
+    @Mixin StandardOptions standard;
+    @Mixin DataOptions data;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder (from jtune train).")
+    String model;
+
+    @Option(names = {"--input", "--data"}, required = true, paramLabel = "FILE", description = "Rows to predict (.csv, .tsv or .jsonl).")
+    Path input;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE.jsonl|.csv", description = "Where to write the predictions.")
+    Path output;
+
+    @Option(names = "--threshold", paramLabel = "P",
+            description = "Multi-label decision threshold (default: the calibrated thresholds in config.json, else 0.5).")
+    Double threshold;
+
+    @Option(names = {"--problem-type", "--problem_type"}, paramLabel = "TYPE", description = "Override the model's problem_type.")
+    String problemType;
+
+    @Option(names = {"--batch-size", "--per-device-eval-batch-size", "--per_device_eval_batch_size"}, paramLabel = "N",
+            defaultValue = "32", description = "Examples per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = {"--max-length", "--max_length"}, paramLabel = "N", defaultValue = "128",
+            description = "Tokenizer truncation length (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Logging.configure(standard.verbose(), err);
+        String ext = output.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean csv = ext.endsWith(".csv");
+        if (!csv && !ext.endsWith(".jsonl") && !ext.endsWith(".json")) {
+            throw new JTuneException("--output " + output, "predictions are written as .jsonl (or .json) or .csv",
+                    "name the output file predictions.jsonl or predictions.csv");
+        }
+        if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
+            throw new JTuneException("--threshold " + threshold, "a probability threshold lies in [0, 1]", "pass e.g. --threshold 0.5");
+        }
+        ModelOptions po = new ModelOptions();
+        po.problemType = problemType;
+        try (SavedModel m = SavedModel.load(model, po.problemType(), err)) {
+            Dataset d = m.read(input, data);
+            if (d.size() == 0) throw new JTuneException(input + " has no rows", "predict needs at least one row", "check the file");
+            PredictionOutput p = m.trainer(d, batchSize, maxLength).predict(d);
+            BertConfig cfg = m.config();
+            double[] th = thresholds(cfg);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < d.size(); i++) rows.add(row(d.examples().get(i), p.predictions()[i], cfg, th));
+            CliSupport.writeString(output, csv ? Csv.write(rows) : jsonl(rows));
+            out.println("Wrote " + rows.size() + " predictions to " + output + " (" + cfg.problemType() + ")");
+            if (d.labelKind() != LabelKind.NONE && !p.metrics().isEmpty()) {
+                out.println("Metrics on the labelled input: " + ConsoleCallback.format(p.metrics()));
+            }
+            out.flush();
+        }
+        return ExitCode.OK;
+    }
+
+    private double[] thresholds(BertConfig cfg) {
+        int n = cfg.numLabels();
+        double[] th = new double[n];
+        double[] stored = cfg.multiLabelThresholds();
+        if (threshold != null) Arrays.fill(th, threshold);
+        else if (stored != null && stored.length == n) th = stored.clone();
+        else Arrays.fill(th, 0.5);
+        return th;
+    }
+
+    static Map<String, Object> row(Example e, float[] logits, BertConfig cfg, double[] th) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        if (e.id() != null) r.put("id", e.id());
+        ProblemType p = cfg.problemType();
+        List<Float> lg = new ArrayList<>();
+        for (float f : logits) lg.add(f);
+        if (p == ProblemType.REGRESSION) {
+            r.put("score", logits[0]);
+        } else if (p == ProblemType.MULTI_LABEL_CLASSIFICATION) {
+            List<String> labels = new ArrayList<>();
+            Map<String, Double> probs = new LinkedHashMap<>();
+            for (int c = 0; c < logits.length; c++) {
+                double pr = CliSupport.sigmoid(logits[c]);
+                probs.put(cfg.id2label().get(c), pr);
+                if (pr >= th[c]) labels.add(cfg.id2label().get(c));
+            }
+            r.put("labels", labels);
+            r.put("probabilities", probs);
+        } else {
+            double[] pr = CliSupport.softmax(logits);
+            int best = 0;
+            for (int c = 1; c < pr.length; c++) if (pr[c] > pr[best]) best = c;
+            Map<String, Double> probs = new LinkedHashMap<>();
+            for (int c = 0; c < pr.length; c++) probs.put(cfg.id2label().get(c), pr[c]);
+            r.put("label", cfg.id2label().get(best));
+            r.put("score", pr[best]);
+            r.put("probabilities", probs);
+        }
+        r.put("logits", lg);
+        return r;
+    }
+
+    private static String jsonl(List<Map<String, Object>> rows) throws JsonProcessingException {
+        StringBuilder b = new StringBuilder();
+        for (Map<String, Object> r : rows) b.append(CliSupport.JSON.writeValueAsString(r)).append('\n');
+        return b.toString();
+    }
+
+    /** CSV with RFC 4180 quoting; lists and maps are written as JSON text in their cell. */
+    static final class Csv {
+        static String write(List<Map<String, Object>> rows) throws JsonProcessingException {
+            StringBuilder b = new StringBuilder();
+            List<String> header = new ArrayList<>(rows.get(0).keySet());
+            b.append(String.join(",", header.stream().map(Csv::quote).toList())).append("\r\n");
+            for (Map<String, Object> r : rows) {
+                List<String> cells = new ArrayList<>();
+                for (String k : header) {
+                    Object v = r.get(k);
+                    String s = v == null ? "" : v instanceof String str ? str
+                            : v instanceof Number ? v.toString() : CliSupport.JSON.writeValueAsString(v);
+                    cells.add(quote(s));
+                }
+                b.append(String.join(",", cells)).append("\r\n");
+            }
+            return b.toString();
+        }
+
+        static String quote(String s) {
+            if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) return '"' + s.replace("\"", "\"\"") + '"';
+            return s;
+        }
+    }
+}

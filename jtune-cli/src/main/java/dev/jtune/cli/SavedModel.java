@@ -1,0 +1,76 @@
+package dev.jtune.cli;
+
+import dev.jtune.JTuneException;
+import dev.jtune.data.Dataset;
+import dev.jtune.data.DatasetReader;
+import dev.jtune.data.LabelKind;
+import dev.jtune.data.ReadOptions;
+import dev.jtune.losses.ProblemType;
+import dev.jtune.modeling.AutoModel;
+import dev.jtune.modeling.FromPretrainedOptions;
+import dev.jtune.models.bert.BertConfig;
+import dev.jtune.models.bert.BertForSequenceClassification;
+import dev.jtune.tokenization.AutoTokenizer;
+import dev.jtune.tokenization.PreTrainedTokenizer;
+import dev.jtune.trainer.Trainer;
+import dev.jtune.trainer.TrainingArguments;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/** A fine-tuned model folder loaded for evaluate/predict, and data read with the model's own label map. */
+final class SavedModel implements AutoCloseable {
+    final Path dir;
+    final BertForSequenceClassification model;
+    final PreTrainedTokenizer tokenizer;
+
+    private SavedModel(Path dir, BertForSequenceClassification model, PreTrainedTokenizer tokenizer) {
+        this.dir = dir;
+        this.model = model;
+        this.tokenizer = tokenizer;
+    }
+
+    /**
+     * Loads a folder; when config.json has no problem_type, num_labels 1 means regression and anything else
+     * single-label classification (what HF pipelines assume), unless --problem-type says otherwise.
+     */
+    static SavedModel load(String nameOrPath, ProblemType forced, PrintWriter err) {
+        Path dir = CliSupport.resolveModel(nameOrPath);
+        BertConfig cfg = BertForSequenceClassification.loadConfig(dir, FromPretrainedOptions.defaults());
+        ProblemType p = forced != null ? forced : cfg.problemType() != null ? null
+                : cfg.numLabels() == 1 ? ProblemType.REGRESSION : ProblemType.SINGLE_LABEL_CLASSIFICATION;
+        BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(dir,
+                FromPretrainedOptions.builder().problemType(p).build());
+        for (String w : model.loadReport().warnings()) err.println("warning: " + w);
+        if (!model.loadReport().newlyInitialized().isEmpty()) {
+            err.println("warning: " + dir + " has no trained classification head (newly initialized: "
+                    + model.loadReport().newlyInitialized() + "): its outputs are random; train it first");
+        }
+        PreTrainedTokenizer tok = AutoTokenizer.fromPretrained(dir);
+        return new SavedModel(dir, model, tok);
+    }
+
+    BertConfig config() { return model.config(); }
+
+    /** Reads a data file so that class names map to this model's ids and labels are typed as its problem type. */
+    Dataset read(Path file, DataOptions data) {
+        ReadOptions.Builder ro = data.readOptions();
+        BertConfig cfg = config();
+        LabelKind kind = CliSupport.labelKindOf(cfg);
+        if (kind != null) ro.problemType(kind);
+        if (cfg.numLabels() > 1 && !CliSupport.isDefaultLabels(cfg.id2label())) ro.label2id(cfg.label2id());
+        return DatasetReader.read(file, ro.build());
+    }
+
+    /** A trainer for evaluation and prediction only. */
+    Trainer trainer(Dataset eval, int batchSize, int maxLength) {
+        if (batchSize <= 0) {
+            throw new JTuneException("--batch-size is " + batchSize, "the batch size is at least 1", "pass e.g. --batch-size 32");
+        }
+        TrainingArguments args = TrainingArguments.builder().perDeviceEvalBatchSize(batchSize).maxLength(maxLength).build();
+        return Trainer.builder().model(model).tokenizer(tokenizer).args(args).evalDataset(eval).build();
+    }
+
+    @Override
+    public void close() { tokenizer.close(); }
+}

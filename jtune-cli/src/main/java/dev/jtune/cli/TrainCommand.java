@@ -1,0 +1,284 @@
+package dev.jtune.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jtune.JTuneException;
+import dev.jtune.data.Dataset;
+import dev.jtune.data.DatasetReader;
+import dev.jtune.data.LabelKind;
+import dev.jtune.data.ReadOptions;
+import dev.jtune.losses.LossSpec;
+import dev.jtune.losses.ProblemType;
+import dev.jtune.modeling.AutoModel;
+import dev.jtune.modeling.FromPretrainedOptions;
+import dev.jtune.models.bert.BertConfig;
+import dev.jtune.models.bert.BertForSequenceClassification;
+import dev.jtune.tokenization.AutoTokenizer;
+import dev.jtune.tokenization.PreTrainedTokenizer;
+import dev.jtune.trainer.CheckpointRotation;
+import dev.jtune.trainer.Trainer;
+import dev.jtune.trainer.TrainOutput;
+import dev.jtune.trainer.TrainingArguments;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code jtune train}: fine-tunes a model on a data file and writes a Hugging Face folder, results and a report. */
+@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, name = "train", header = "Fine-tune a model on a CSV, TSV or JSONL file.",
+        modelTransformer = TrainingArgsOptions.class,
+        description = {
+            "Writes an HF model folder (config.json, model.safetensors, tokenizer files) into --output-dir, with",
+            "training_args.json, trainer_state.json, train/eval/all_results.json, checkpoints and report.html.",
+            "Every HF TrainingArguments field is a flag (--learning-rate or --learning_rate); --args reads an HF JSON.",
+            "",
+            "Examples:",
+            "  jtune train --model minilm --train train.tsv --eval dev.tsv --output-dir out",
+            "  jtune train --model ./bert-base-uncased --train train.csv --output-dir out --learning-rate 2e-5 \\",
+            "      --num-train-epochs 3 --per-device-train-batch-size 16 --max-length 128 --bf16",
+            "  jtune train --model minilm --train topics.jsonl --eval topics-dev.jsonl --output-dir out \\",
+            "      --calibrate-thresholds per-label",
+            "  jtune train --model minilm --train train.tsv --output-dir out --resume-from-checkpoint",
+            ""
+        })
+public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Holder {
+    @Mixin StandardOptions standard;
+    @Mixin ModelOptions modelOptions;
+    @Mixin DataOptions data;
+    @Spec CommandSpec spec;
+
+    @Option(names = {"--train", "--train-file", "--train_file"}, required = true, paramLabel = "FILE",
+            description = "Training data (.csv, .tsv or .jsonl).")
+    Path trainFile;
+
+    @Option(names = {"--eval", "--eval-file", "--validation-file", "--validation_file"}, paramLabel = "FILE",
+            description = "Evaluation data; with it, eval_strategy defaults to epoch.")
+    Path evalFile;
+
+    @Option(names = "--args", paramLabel = "FILE.json", description = "HF-style training arguments JSON; flags override it.")
+    Path argsFile;
+
+    @Option(names = {"--resume-from-checkpoint", "--resume_from_checkpoint"}, arity = "0..1", fallbackValue = "",
+            paramLabel = "DIR", description = "Resume from a checkpoint folder (no value: the latest in --output-dir).")
+    String resumeFromCheckpoint;
+
+    @Option(names = {"--class-weights", "--class_weights"}, paramLabel = "auto|W1,W2,...",
+            description = "Class weights for the cross-entropy loss: auto (balanced) or one weight per class.")
+    String classWeights;
+
+    @Option(names = {"--pos-weight", "--pos_weight"}, paramLabel = "W[,W...]",
+            description = "BCEWithLogits pos_weight (multi-label): one value, or one per label.")
+    String posWeight;
+
+    @Option(names = {"--focal-gamma", "--focal_gamma"}, paramLabel = "G", description = "Focal loss gamma (0 = off).")
+    Double focalGamma;
+
+    @Option(names = {"--calibrate-thresholds", "--calibrate_thresholds"}, paramLabel = "global|per-label",
+            description = "Multi-label: choose decision thresholds on the eval data that maximise F1; stored in config.json.")
+    String calibrateThresholds;
+
+    @Option(names = {"--skip-nonfinite-steps", "--skip_nonfinite_steps"},
+            description = "Skip optimizer steps whose loss is NaN or infinite instead of stopping.")
+    boolean skipNonFiniteSteps;
+
+    @Option(names = {"--max-train-samples", "--max_train_samples"}, paramLabel = "N",
+            description = "Use only the first N training rows.")
+    Integer maxTrainSamples;
+
+    @Option(names = {"--max-eval-samples", "--max_eval_samples"}, paramLabel = "N",
+            description = "Use only the first N evaluation rows.")
+    Integer maxEvalSamples;
+
+    @Option(names = "--no-progress", description = "No progress bar (it is also off when stderr is not a terminal).")
+    boolean noProgress;
+
+    private final Map<String, String> trainingArgFlags = new LinkedHashMap<>();
+
+    @Override
+    public Map<String, String> trainingArgFlags() { return trainingArgFlags; }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Logging.configure(standard.verbose(), err);
+        modelOptions.checkNumLabels();
+
+        // 1. Everything is checked before anything is written: arguments, data, model, tokenizer, loss.
+        TrainingArguments args = trainingArguments(out);
+        Path outputDir = Path.of(args.outputDir());
+        Path resume = resumeCheckpoint(outputDir);
+        ProblemType forcedType = modelOptions.problemType();
+        Map<String, Object> overrides = modelOptions.overrides();
+        Path modelDir = CliSupport.resolveModel(modelOptions.model);
+        BertConfig base = BertForSequenceClassification.loadConfig(modelDir,
+                FromPretrainedOptions.builder().configOverrides(overrides).build());
+
+        ReadOptions.Builder ro = data.readOptions();
+        if (forcedType != null) ro.problemType(forcedType.hfName());
+        if (modelOptions.numLabels == null && base.numLabels() > 1 && !CliSupport.isDefaultLabels(base.id2label())
+                && forcedType != ProblemType.REGRESSION) {
+            ro.label2id(base.label2id());
+        }
+        Dataset train = CliSupport.head(DatasetReader.read(trainFile, ro.build()), maxTrainSamples, "--max-train-samples");
+        train.validateForTraining();
+        Dataset eval = null;
+        if (evalFile != null) {
+            ReadOptions.Builder er = ro.build().toBuilder().problemType(train.labelKind());
+            if (train.labelMap() != null) er.label2id(train.labelMap().label2id());
+            eval = CliSupport.head(DatasetReader.read(evalFile, er.build()), maxEvalSamples, "--max-eval-samples");
+        }
+        DataReport.of(train).print(out);
+        if (eval != null) out.println("Eval data: " + eval.file() + " (" + eval.size() + " rows" + (eval.skipped().isEmpty() ? "" : ", " + eval.skipped().size() + " skipped") + ")");
+
+        FromPretrainedOptions opts = fromPretrainedOptions(train, forcedType, overrides, args.seed());
+        out.println("Model: " + modelOptions.model + (modelDir.toString().equals(modelOptions.model) ? "" : " (" + modelDir + ")"));
+        BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(modelDir, opts);
+        for (String n : model.loadReport().notes()) out.println("  note: " + n);
+        for (String w : model.loadReport().warnings()) err.println("warning: " + w);
+        for (String w : model.config().warnings()) err.println("warning: " + w);
+
+        try (PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir);
+             ProgressCallback progress = new ProgressCallback()) {
+            Trainer.Builder tb = Trainer.builder().model(model).tokenizer(tokenizer).args(args)
+                    .trainDataset(train).evalDataset(eval).lossSpec(lossSpec())
+                    .skipNonFiniteSteps(skipNonFiniteSteps).callback(new ConsoleCallback(out));
+            boolean showProgress = !noProgress && ProgressCallback.terminal();
+            if (showProgress) tb.callback(progress);
+            Trainer trainer = tb.build();
+            out.println("Loss: " + trainer.lossDescription());
+            if (calibrateThresholds != null) checkCalibration(model, eval);
+            out.println("Training: " + describe(args, train) + (resume == null ? "" : ", resuming from " + resume));
+            out.flush();
+
+            // 2. Train (checkpoints are written atomically by the Trainer), evaluate, save.
+            TrainOutput result = trainer.train(resume);
+            progress.close();
+            out.println("Training done: " + ConsoleCallback.format(result.metrics()));
+            Map<String, Double> evalMetrics = null;
+            if (eval != null) {
+                evalMetrics = new LinkedHashMap<>(trainer.evaluate());
+                if (calibrateThresholds != null) {
+                    evalMetrics.putAll(trainer.calibrateThresholds(calibrateThresholds.equals("per-label")));
+                    out.println("Thresholds: " + java.util.Arrays.toString(model.config().multiLabelThresholds())
+                            + " (" + calibrateThresholds + ", stored in config.json)");
+                }
+                out.println("Eval: " + ConsoleCallback.format(evalMetrics));
+            }
+            trainer.saveModel(outputDir);
+            args.writeJson(outputDir.resolve("training_args.json"));
+            trainer.state().saveToJson(outputDir.resolve("trainer_state.json"));
+            Map<String, Object> all = new LinkedHashMap<>(result.metrics());
+            CliSupport.writeString(outputDir.resolve("train_results.json"), CliSupport.metricsJson(result.metrics()));
+            if (evalMetrics != null) {
+                CliSupport.writeString(outputDir.resolve("eval_results.json"), CliSupport.metricsJson(evalMetrics));
+                all.putAll(evalMetrics);
+            }
+            CliSupport.writeString(outputDir.resolve("all_results.json"), CliSupport.metricsJson(all));
+            TrainingReport.write(outputDir.resolve("report.html"), modelOptions.model, train, eval, trainer.lossDescription(),
+                    args, result, trainer.state(), evalMetrics);
+            out.println("Saved: " + outputDir + " (model, tokenizer, results, report.html)");
+            out.flush();
+        }
+        return ExitCode.OK;
+    }
+
+    /** --args JSON first, then flags; with --eval and no eval_strategy given, evaluate every epoch. */
+    TrainingArguments trainingArguments(PrintWriter out) throws IOException {
+        TrainingArguments.Builder b;
+        boolean evalStrategyGiven = trainingArgFlags.containsKey("eval_strategy");
+        boolean outputDirGiven = trainingArgFlags.containsKey("output_dir");
+        if (argsFile != null) {
+            TrainingArguments.FromJsonResult r = TrainingArguments.fromJson(argsFile);
+            if (!r.ignoredKeys().isEmpty()) out.println("note: " + argsFile + ": keys not used by jtune: " + r.ignoredKeys());
+            b = r.args().toBuilder();
+            JsonNode root = CliSupport.JSON.readTree(argsFile.toFile());
+            evalStrategyGiven |= root.has("eval_strategy") || root.has("evaluation_strategy");
+            outputDirGiven |= root.hasNonNull("output_dir");
+        } else {
+            b = TrainingArguments.builder();
+        }
+        if (!outputDirGiven) {
+            throw new JTuneException("no output folder (HF output_dir, CLI --output-dir)",
+                    "train writes the model, results and checkpoints into an output folder",
+                    "pass --output-dir DIR (or output_dir in the --args JSON)");
+        }
+        Map<String, String> flags = new LinkedHashMap<>(trainingArgFlags);
+        if (evalFile != null && !evalStrategyGiven) flags.put("eval_strategy", "epoch");
+        TrainingArgsOptions.apply(b, flags);
+        return b.build();
+    }
+
+    private Path resumeCheckpoint(Path outputDir) {
+        if (resumeFromCheckpoint == null) return null;
+        if (resumeFromCheckpoint.isEmpty()) {
+            Path last = Files.isDirectory(outputDir) ? CheckpointRotation.lastCheckpoint(outputDir) : null;
+            if (last == null) {
+                throw new JTuneException("--resume-from-checkpoint without a folder: no checkpoint-N folder in " + outputDir,
+                        "resuming needs a complete checkpoint (HF: No valid checkpoint found in output directory)",
+                        "train without --resume-from-checkpoint, or pass the checkpoint folder");
+            }
+            return last;
+        }
+        Path p = Path.of(resumeFromCheckpoint);
+        if (!Files.isDirectory(p)) {
+            throw new JTuneException("--resume-from-checkpoint " + p + ": the folder does not exist",
+                    "resuming needs a checkpoint-N folder written by an earlier run", "pass an existing checkpoint folder, or no value for the latest one");
+        }
+        return p;
+    }
+
+    private FromPretrainedOptions fromPretrainedOptions(Dataset train, ProblemType forcedType, Map<String, Object> overrides, long seed) {
+        Integer n = modelOptions.numLabels != null ? modelOptions.numLabels : Integer.valueOf(train.numLabels());
+        List<String> names = null;
+        if (train.labelMap() != null && !CliSupport.isNumbered(train.labelMap()) && n == train.labelMap().size()) {
+            names = train.labelMap().id2label();
+        }
+        return FromPretrainedOptions.builder().numLabels(names == null ? n : null).labelNames(names).problemType(forcedType)
+                .ignoreMismatchedSizes(modelOptions.ignoreMismatchedSizes).configOverrides(overrides).seed(seed).build();
+    }
+
+    private LossSpec lossSpec() {
+        LossSpec s = LossSpec.none();
+        if (classWeights != null) {
+            s = classWeights.trim().equalsIgnoreCase("auto") ? s.withAutoClassWeights()
+                    : s.withClassWeights(CliSupport.parseFloats(classWeights, "--class-weights"));
+        }
+        if (posWeight != null) s = s.withPosWeight(CliSupport.parseFloats(posWeight, "--pos-weight"));
+        if (focalGamma != null) s = s.withFocalGamma(focalGamma);
+        return s;
+    }
+
+    private void checkCalibration(BertForSequenceClassification model, Dataset eval) {
+        if (!calibrateThresholds.equals("global") && !calibrateThresholds.equals("per-label")) {
+            throw new JTuneException("--calibrate-thresholds \"" + calibrateThresholds + "\"", "the mode is global or per-label",
+                    "pass --calibrate-thresholds global or --calibrate-thresholds per-label");
+        }
+        if (model.config().problemType() != ProblemType.MULTI_LABEL_CLASSIFICATION) {
+            throw new JTuneException("--calibrate-thresholds for a " + model.config().problemType() + " model",
+                    "decision thresholds exist only for multi_label_classification", "drop --calibrate-thresholds");
+        }
+        if (eval == null) {
+            throw new JTuneException("--calibrate-thresholds without --eval", "thresholds are chosen on held-out data",
+                    "pass --eval FILE");
+        }
+    }
+
+    private static String describe(TrainingArguments a, Dataset train) {
+        return train.size() + " examples, " + (a.maxSteps() > 0 ? a.maxSteps() + " steps" : a.numTrainEpochs() + " epochs")
+                + ", batch " + a.perDeviceTrainBatchSize() + (a.gradientAccumulationSteps() > 1 ? " x " + a.gradientAccumulationSteps() : "")
+                + ", learning rate " + a.learningRate() + ", max_length " + a.maxLength() + (a.bf16() ? ", bf16" : "")
+                + ", seed " + a.seed();
+    }
+
+    static LabelKind kindOf(Dataset d) { return d.labelKind(); }
+}
