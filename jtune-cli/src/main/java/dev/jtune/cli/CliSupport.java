@@ -32,10 +32,6 @@ final class CliSupport {
      * when a folder of that name without config.json happens to exist in the working directory.
      */
     static Path resolveModel(String nameOrPath) {
-        if (nameOrPath != null && dev.jtune.modeling.AutoModel.BUILTIN_NAMES.contains(nameOrPath.toLowerCase(java.util.Locale.ROOT))
-                && !Files.isRegularFile(Path.of(nameOrPath).resolve("config.json"))) {
-            return dev.jtune.modeling.io.BuiltinModels.allMiniLmL6V2(dev.jtune.modeling.io.BuiltinModels.defaultCacheRoot());
-        }
         return dev.jtune.modeling.AutoModel.resolve(nameOrPath);
     }
 

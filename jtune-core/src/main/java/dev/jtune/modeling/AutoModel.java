@@ -27,10 +27,10 @@ public final class AutoModel {
                     "pass --model minilm for the built-in all-MiniLM-L6-v2");
         }
         Path p = Path.of(nameOrPath);
-        if (Files.isDirectory(p)) return p;
-        if (BUILTIN_NAMES.contains(nameOrPath.toLowerCase(Locale.ROOT))) {
-            return BuiltinModels.allMiniLmL6V2(BuiltinModels.defaultCacheRoot());
-        }
+        boolean builtin = BUILTIN_NAMES.contains(nameOrPath.toLowerCase(Locale.ROOT));
+        // a folder wins, unless it is a stray folder of the built-in's name without a config.json
+        if (Files.isDirectory(p) && (!builtin || Files.isRegularFile(p.resolve("config.json")))) return p;
+        if (builtin) return BuiltinModels.allMiniLmL6V2(BuiltinModels.defaultCacheRoot());
         var cached = HubCache.resolve(nameOrPath);
         if (cached.isPresent()) return cached.get();
         boolean looksLikeId = nameOrPath.matches("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*") && !Files.exists(p);
