@@ -123,6 +123,12 @@ public class Trainer {
     synchronized void resolveLoss() {
         if (lossDescription != null) return;
         Dataset d = trainDataset != null ? trainDataset : evalDataset;
+        if ((d == null || d.labelKind() == LabelKind.NONE) && model.config().problemType() == null && userLossFunction == null) {
+            // nothing to infer from (prediction only): leave problem_type unset, as HF does without labels
+            resolvedLoss = null;
+            lossDescription = "no labels: problem_type stays unset and no loss is computed";
+            return;
+        }
         LossSelection.LabelKind kind = d == null ? LossSelection.LabelKind.CLASS_INDEX : switch (d.labelKind()) {
             case CLASS_INDEX -> LossSelection.LabelKind.CLASS_INDEX;
             case MULTI_HOT -> LossSelection.LabelKind.FLOAT;
