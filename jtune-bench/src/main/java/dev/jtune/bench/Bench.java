@@ -28,6 +28,7 @@ import java.util.Set;
  * --steps N          measured steps per workload (default 5; median reported), --warmup N (default 2, quick 1)
  * --rss-steps N      steps of the RSS run (MiniLM 32x128 training; default 2000), --rss-bf16 to run it in bf16
  * --attention A      eager | sdpa | auto: force one attention path (default: the measured best per dtype)
+ * --custom L,H,A,I,V,B,S  probe one shape (layers, hidden, heads, intermediate, vocab, batch, seq)
  * </pre>
  */
 public final class Bench {
@@ -43,13 +44,15 @@ public final class Bench {
     private Bench(Options o) { this.o = o; }
 
     /** Parsed command line. */
-    record Options(boolean quick, Set<String> only, Path json, int steps, int warmup, int rssSteps, boolean rssBf16, String attention) {
+    record Options(boolean quick, Set<String> only, Path json, int steps, int warmup, int rssSteps, boolean rssBf16, String attention,
+                   int[] custom) {
         static Options parse(String[] args) {
             boolean quick = false, rssBf16 = false;
             Set<String> only = null;
             Path json = null;
             int steps = 5, warmup = -1, rssSteps = 2000;
             String attention = null;
+            int[] custom = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -61,9 +64,10 @@ public final class Bench {
                     case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, a));
                     case "--rss-steps" -> rssSteps = Integer.parseInt(value(args, ++i, a));
                     case "--attention" -> attention = value(args, ++i, a).toUpperCase(Locale.ROOT);
+                    case "--custom" -> custom = java.util.Arrays.stream(value(args, ++i, a).split(",")).mapToInt(Integer::parseInt).toArray();
                     case "-h", "--help" -> {
                         System.out.println("usage: bench.sh [--quick] [--only minilm,bert-base,sweep,predict,gemm,rss] [--json FILE] "
-                                + "[--steps N] [--warmup N] [--rss-steps N] [--rss-bf16] [--attention eager|sdpa|auto]");
+                                + "[--steps N] [--warmup N] [--rss-steps N] [--rss-bf16] [--attention eager|sdpa|auto] [--custom L,H,heads,I,vocab,batch,seq]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
@@ -71,7 +75,9 @@ public final class Bench {
             }
             if (only == null) only = Set.of("gemm", "minilm", "bert-base", "predict", "sweep");
             if (warmup < 0) warmup = quick ? 1 : 2;
-            return new Options(quick, only, json, steps, warmup, rssSteps, rssBf16, attention);
+            if (custom != null && custom.length != 7) throw new IllegalArgumentException("--custom takes L,H,heads,I,vocab,batch,seq");
+            if (custom != null && only == null) only = Set.of();
+            return new Options(quick, only, json, steps, warmup, rssSteps, rssBf16, attention, custom);
         }
 
         private static String value(String[] args, int i, String flag) {
@@ -96,6 +102,8 @@ public final class Bench {
         if (o.only.contains("predict")) predict();
         if (o.only.contains("sweep")) sweep();
         if (o.only.contains("rss")) rss();
+        if (o.only.contains("floor")) floor();
+        if (o.custom != null) custom();
         Report.print(results, gemms, tokenizeSeconds);
         if (o.json != null) {
             Map<String, Object> root = Report.json(results, gemms, tokenizeSeconds, rssSamples);
@@ -191,6 +199,24 @@ public final class Bench {
             for (int l : seqs) measure(train("sweep", s, 8, l, true, bf16, attention(bf16)), false);
             for (int b : batches) measure(train("sweep", s, b, 128, true, bf16, attention(bf16)), false);
         }
+    }
+
+    /** Only the op-dispatch floors (tiny shapes): a quick probe of per-op overhead and thread settings. */
+    private void floor() {
+        System.out.println("floor (same op graph as MiniLM, 12-wide, 2x8 tokens):");
+        for (boolean bf16 : new boolean[] {false, true}) {
+            measure(new Workload("floor", Shape.FLOOR_MINILM, 2, 8, true, bf16, attention(bf16), false, 3, 15), false);
+        }
+        measure(new Workload("floor", Shape.FLOOR_MINILM, 2, 8, false, false, attention(false), true, 3, 15), false);
+    }
+
+    /** --custom L,H,heads,I,vocab,batch,seq: training (dropout on) in fp32 and bf16 plus predict in fp32, for probing. */
+    private void custom() {
+        int[] c = o.custom;
+        Shape s = new Shape("custom-" + c[0] + "x" + c[1], c[0], c[1], c[2], c[3], c[4]);
+        System.out.println("custom " + s + ":");
+        for (boolean bf16 : new boolean[] {false, true}) measure(train("custom", s, c[5], c[6], true, bf16, attention(bf16)), false);
+        measure(new Workload("custom", s, c[5], c[6], false, false, attention(false), true, o.warmup, o.steps), false);
     }
 
     private void rss() {
