@@ -23,7 +23,7 @@ import java.util.Set;
  *
  * <pre>
  * --quick            a ~2-minute subset
- * --only LIST        comma list of minilm, bert-base, sweep, predict, gemm, rss (default: all but rss)
+ * --only LIST        comma list of minilm, bert-base, sweep, predict, gemm, rss, parity, floor (default: all but rss)
  * --json FILE        also write the results as JSON
  * --steps N          measured steps per workload (default 5; median reported), --warmup N (default 2, quick 1)
  * --rss-steps N      steps of the RSS run (MiniLM 32x128 training; default 2000), --rss-bf16 to run it in bf16
@@ -73,10 +73,9 @@ public final class Bench {
                     default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
                 }
             }
-            if (only == null) only = Set.of("gemm", "minilm", "bert-base", "predict", "sweep");
+            if (only == null) only = custom != null ? Set.of() : Set.of("gemm", "parity", "minilm", "bert-base", "predict", "sweep");
             if (warmup < 0) warmup = quick ? 1 : 2;
             if (custom != null && custom.length != 7) throw new IllegalArgumentException("--custom takes L,H,heads,I,vocab,batch,seq");
-            if (custom != null && only == null) only = Set.of();
             return new Options(quick, only, json, steps, warmup, rssSteps, rssBf16, attention, custom);
         }
 
@@ -103,6 +102,10 @@ public final class Bench {
         if (o.only.contains("sweep")) sweep();
         if (o.only.contains("rss")) rss();
         if (o.only.contains("floor")) floor();
+        if (o.only.contains("parity")) {
+            System.out.println("parity (MiniLM 4x128, eval, with padding):");
+            Parity.print();
+        }
         if (o.custom != null) custom();
         Report.print(results, gemms, tokenizeSeconds);
         if (o.json != null) {
@@ -115,10 +118,10 @@ public final class Bench {
         }
     }
 
-    /** The attention path to use for a dtype: forced by --attention, else SDPA in fp32 and eager under bf16 autocast. */
+    /** The attention path: forced by --attention, else AUTO (SDPA in fp32 and for inference, eager for bf16 training). */
     AttentionImplementation attention(boolean bf16) {
         if (o.attention != null) return AttentionImplementation.valueOf(o.attention);
-        return bf16 ? AttentionImplementation.EAGER : AttentionImplementation.SDPA;
+        return AttentionImplementation.AUTO;
     }
 
     private StepResult measure(Workload w, boolean withFloor) {
