@@ -38,7 +38,11 @@ public final class BertSelfAttention extends Module {
         Tensor k = splitHeads(key.forward(hidden));   // (B, heads, L, d)
         Tensor v = splitHeads(value.forward(hidden)); // (B, heads, L, d)
         Tensor context;
-        if (implementation == AttentionImplementation.SDPA) {
+        // AUTO (measured by jtune-bench): the fused kernel in fp32 and whenever no backward follows; eager for bf16
+        // training, where CPU SDPA's backward is several times slower than eager on AMX
+        boolean sdpa = implementation == AttentionImplementation.SDPA || (implementation == AttentionImplementation.AUTO
+                && (q.scalar_type().value == torch.ScalarType.Float.value || !q.requires_grad()));
+        if (sdpa) {
             double p = is_training() ? dropoutProb : 0.0;
             context = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(extendedMask), p, false,
                     new DoubleOptional(1.0 / Math.sqrt(headSize)), false); // (B, heads, L, d)

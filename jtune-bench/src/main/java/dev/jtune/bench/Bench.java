@@ -1,0 +1,259 @@
+package dev.jtune.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jtune.models.bert.AttentionImplementation;
+import dev.jtune.torch.Engine;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.global.torch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code jtune bench}: training and inference throughput of jtune's BERT against the PyTorch reference figures
+ * (engine notes §4). Prints a table and optionally writes JSON; asserts nothing.
+ *
+ * <pre>
+ * --quick            a ~2-minute subset
+ * --only LIST        comma list of minilm, bert-base, sweep, predict, gemm, rss, parity, floor (default: all but rss)
+ * --json FILE        also write the results as JSON
+ * --steps N          measured steps per workload (default 5; median reported), --warmup N (default 2, quick 1)
+ * --rss-steps N      steps of the RSS run (MiniLM 32x128 training; default 2000), --rss-bf16 to run it in bf16
+ * --attention A      eager | sdpa | auto: force one attention path (default: the measured best per dtype)
+ * --custom L,H,A,I,V,B,S  probe one shape (layers, hidden, heads, intermediate, vocab, batch, seq)
+ * </pre>
+ */
+public final class Bench {
+    /** PyTorch 1.13 reference, fp32, 2 threads (engine notes §4): seconds per step. */
+    static final double REF_MINILM_DROP_ON = 4.00, REF_MINILM_DROP_OFF = 2.66, REF_BERT_BASE = 6.30;
+
+    private final Options o;
+    private final List<StepResult> results = new ArrayList<>();
+    private final List<Gemm.Rate> gemms = new ArrayList<>();
+    private final List<Map<String, Object>> rssSamples = new ArrayList<>();
+    private double tokenizeSeconds = Double.NaN;
+
+    private Bench(Options o) { this.o = o; }
+
+    /** Parsed command line. */
+    record Options(boolean quick, Set<String> only, Path json, int steps, int warmup, int rssSteps, boolean rssBf16, String attention,
+                   int[] custom) {
+        static Options parse(String[] args) {
+            boolean quick = false, rssBf16 = false;
+            Set<String> only = null;
+            Path json = null;
+            int steps = 5, warmup = -1, rssSteps = 2000;
+            String attention = null;
+            int[] custom = null;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--quick" -> quick = true;
+                    case "--rss-bf16" -> rssBf16 = true;
+                    case "--only" -> only = Set.of(value(args, ++i, a).toLowerCase(Locale.ROOT).split(","));
+                    case "--json" -> json = Path.of(value(args, ++i, a));
+                    case "--steps" -> steps = Integer.parseInt(value(args, ++i, a));
+                    case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, a));
+                    case "--rss-steps" -> rssSteps = Integer.parseInt(value(args, ++i, a));
+                    case "--attention" -> attention = value(args, ++i, a).toUpperCase(Locale.ROOT);
+                    case "--custom" -> custom = java.util.Arrays.stream(value(args, ++i, a).split(",")).mapToInt(Integer::parseInt).toArray();
+                    case "-h", "--help" -> {
+                        System.out.println("usage: bench.sh [--quick] [--only minilm,bert-base,sweep,predict,gemm,rss] [--json FILE] "
+                                + "[--steps N] [--warmup N] [--rss-steps N] [--rss-bf16] [--attention eager|sdpa|auto] [--custom L,H,heads,I,vocab,batch,seq]");
+                        System.exit(0);
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
+                }
+            }
+            if (only == null) only = custom != null ? Set.of() : Set.of("gemm", "parity", "minilm", "bert-base", "predict", "sweep");
+            if (warmup < 0) warmup = quick ? 1 : 2;
+            if (custom != null && custom.length != 7) throw new IllegalArgumentException("--custom takes L,H,heads,I,vocab,batch,seq");
+            return new Options(quick, only, json, steps, warmup, rssSteps, rssBf16, attention, custom);
+        }
+
+        private static String value(String[] args, int i, String flag) {
+            if (i >= args.length) throw new IllegalArgumentException(flag + " needs a value");
+            return args[i];
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        Options o = Options.parse(args);
+        Engine.init();
+        new Bench(o).run();
+    }
+
+    private void run() throws IOException {
+        System.out.printf(Locale.ROOT, "jtune bench: %d cores, intra-op threads %d, inter-op threads %d, %s%n",
+                Runtime.getRuntime().availableProcessors(), torch.get_num_threads(), torch.get_num_interop_threads(),
+                o.quick ? "quick" : "full");
+        if (o.only.contains("gemm")) gemm();
+        if (o.only.contains("minilm")) minilm();
+        if (o.only.contains("bert-base")) bertBase();
+        if (o.only.contains("predict")) predict();
+        if (o.only.contains("sweep")) sweep();
+        if (o.only.contains("rss")) rss();
+        if (o.only.contains("floor")) floor();
+        if (o.only.contains("parity")) {
+            System.out.println("parity (MiniLM 4x128, eval, with padding):");
+            Parity.print();
+        }
+        if (o.custom != null) custom();
+        Report.print(results, gemms, tokenizeSeconds);
+        if (o.json != null) {
+            Map<String, Object> root = Report.json(results, gemms, tokenizeSeconds, rssSamples);
+            root.put("options", Map.of("quick", o.quick, "only", o.only, "steps", o.steps, "warmup", o.warmup));
+            Path parent = o.json.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o.json.toFile(), root);
+            System.out.println("wrote " + o.json);
+        }
+    }
+
+    /** The attention path: forced by --attention, else AUTO (SDPA in fp32 and for inference, eager for bf16 training). */
+    AttentionImplementation attention(boolean bf16) {
+        if (o.attention != null) return AttentionImplementation.valueOf(o.attention);
+        return AttentionImplementation.AUTO;
+    }
+
+    private StepResult measure(Workload w, boolean withFloor) {
+        System.out.printf(Locale.ROOT, "  %-44s", w.label());
+        System.out.flush();
+        StepResult r = Runner.run(w);
+        if (withFloor) {
+            Workload f = w.withShape(w.shape().floor(), 2, 8, 3, 15);
+            r = r.withFloor(Runner.run(f).step());
+        }
+        System.out.printf(Locale.ROOT, " %7.3f s/step  %8.1f samples/s  %6.1f GFLOP/s%s%n", r.step(), r.samplesPerSecond(),
+                r.gflopsPerSecond(), Double.isNaN(r.floor()) ? "" : String.format(Locale.ROOT, "  floor %.1f ms", r.floor() * 1e3));
+        results.add(r);
+        return r;
+    }
+
+    private Workload train(String group, Shape s, int b, int l, boolean dropout, boolean bf16, AttentionImplementation a) {
+        return new Workload(group, s, b, l, dropout, bf16, a, false, o.warmup, o.steps);
+    }
+
+    private void gemm() {
+        System.out.println("gemm:");
+        long[][] shapes = o.quick ? new long[][] {{4096, 768, 3840}} : new long[][] {{4096, 768, 3840}, {4096, 384, 1536}, {4096, 1536, 384}};
+        for (long[] s : shapes) gemms.add(Gemm.measure(torch.ScalarType.Float, s[0], s[1], s[2], 5));
+        gemms.add(Gemm.measure(torch.ScalarType.BFloat16, 4096, 768, 3840, 5));
+        for (Gemm.Rate g : gemms) {
+            System.out.printf(Locale.ROOT, "  %s %dx%dx%d: %.1f GFLOP/s%n", g.dtype(), g.m(), g.k(), g.n(), g.gflops());
+        }
+    }
+
+    private void minilm() {
+        System.out.println("minilm (32x128):");
+        tokenizeSeconds = Tokenize.secondsPerBatch(32, 128, 5);
+        Shape s = Shape.MINILM;
+        if (o.quick) {
+            measure(train("minilm", s, 32, 128, true, false, attention(false)), true);
+            measure(train("minilm", s, 32, 128, true, true, attention(true)), true);
+            return;
+        }
+        for (boolean dropout : new boolean[] {true, false}) {
+            for (boolean bf16 : new boolean[] {false, true}) {
+                if (o.attention != null) {
+                    measure(train("minilm", s, 32, 128, dropout, bf16, attention(bf16)), true);
+                } else {
+                    measure(train("minilm", s, 32, 128, dropout, bf16, AttentionImplementation.EAGER), true);
+                    measure(train("minilm", s, 32, 128, dropout, bf16, AttentionImplementation.SDPA), true);
+                }
+            }
+        }
+    }
+
+    private void bertBase() {
+        System.out.println("bert-base (8x128):");
+        Shape s = Shape.BERT_BASE;
+        measure(train("bert-base", s, 8, 128, true, false, attention(false)), true);
+        measure(train("bert-base", s, 8, 128, true, true, attention(true)), true);
+        if (!o.quick && o.attention == null) measure(train("bert-base", s, 8, 128, true, false, AttentionImplementation.EAGER), false);
+    }
+
+    private void predict() {
+        System.out.println("predict (64x128, eval mode, no grad):");
+        Shape s = Shape.MINILM;
+        List<AttentionImplementation> paths = o.quick || o.attention != null ? List.of()
+                : List.of(AttentionImplementation.EAGER, AttentionImplementation.SDPA);
+        for (boolean bf16 : new boolean[] {false, true}) {
+            List<AttentionImplementation> ps = paths.isEmpty() ? List.of(attention(bf16)) : paths;
+            for (AttentionImplementation a : ps) measure(new Workload("predict", s, 64, 128, false, bf16, a, true, o.warmup, o.steps), true);
+        }
+    }
+
+    private void sweep() {
+        System.out.println("sweep (MiniLM, dropout on):");
+        Shape s = Shape.MINILM;
+        int[] seqs = o.quick ? new int[] {32, 128, 512} : new int[] {32, 64, 128, 256, 512};
+        int[] batches = o.quick ? new int[] {} : new int[] {16, 32, 64};
+        boolean[] dtypes = o.quick ? new boolean[] {false} : new boolean[] {false, true};
+        for (boolean bf16 : dtypes) {
+            for (int l : seqs) measure(train("sweep", s, 8, l, true, bf16, attention(bf16)), false);
+            for (int b : batches) measure(train("sweep", s, b, 128, true, bf16, attention(bf16)), false);
+        }
+    }
+
+    /** Only the op-dispatch floors (tiny shapes): a quick probe of per-op overhead and thread settings. */
+    private void floor() {
+        System.out.println("floor (same op graph as MiniLM, 12-wide, 2x8 tokens):");
+        for (boolean bf16 : new boolean[] {false, true}) {
+            measure(new Workload("floor", Shape.FLOOR_MINILM, 2, 8, true, bf16, attention(bf16), false, 3, 15), false);
+        }
+        measure(new Workload("floor", Shape.FLOOR_MINILM, 2, 8, false, false, attention(false), true, 3, 15), false);
+    }
+
+    /** --custom L,H,heads,I,vocab,batch,seq: training (dropout on) in fp32 and bf16 plus predict in fp32, for probing. */
+    private void custom() {
+        int[] c = o.custom;
+        Shape s = new Shape("custom-" + c[0] + "x" + c[1], c[0], c[1], c[2], c[3], c[4]);
+        System.out.println("custom " + s + ":");
+        for (boolean bf16 : new boolean[] {false, true}) measure(train("custom", s, c[5], c[6], true, bf16, attention(bf16)), false);
+        measure(new Workload("custom", s, c[5], c[6], false, false, attention(false), true, o.warmup, o.steps), false);
+    }
+
+    private void rss() {
+        boolean bf16 = o.rssBf16;
+        Workload w = new Workload("rss", Shape.MINILM, 32, 128, true, bf16, attention(bf16), false, 0, o.rssSteps);
+        System.out.printf(Locale.ROOT, "rss: %s, %d steps%n", w.label(), o.rssSteps);
+        int every = Math.max(1, Math.min(100, o.rssSteps / 20));
+        Runner.run(w, every, (step, seconds) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("step", step);
+            m.put("rss_mib", round(ProcMemory.rssMiB()));
+            m.put("javacpp_physical_mib", round(Pointer.physicalBytes() / 1048576.0));
+            m.put("javacpp_tracked_mib", round(Pointer.totalBytes() / 1048576.0));
+            m.put("step_seconds", round(seconds));
+            rssSamples.add(m);
+            System.out.printf(Locale.ROOT, "  step %5d  RSS %8.1f MiB  JavaCPP-tracked %7.1f MiB  last step %.3f s%n", step,
+                    (double) m.get("rss_mib"), (double) m.get("javacpp_tracked_mib"), seconds);
+        });
+        if (rssSamples.size() >= 2) {
+            double from = Double.NaN, max = Double.NEGATIVE_INFINITY, min = Double.POSITIVE_INFINITY, last = Double.NaN;
+            for (Map<String, Object> m : rssSamples) {
+                int step = (int) m.get("step");
+                double r = (double) m.get("rss_mib");
+                if (step >= Math.min(200, o.rssSteps / 5)) {
+                    if (Double.isNaN(from)) from = r;
+                    max = Math.max(max, r);
+                    min = Math.min(min, r);
+                }
+                last = r;
+            }
+            System.out.printf(Locale.ROOT, "  RSS after warm-up: first %.1f MiB, last %.1f MiB, growth %.1f MiB, range %.1f MiB (target: flat within 50 MB)%n",
+                    from, last, last - from, max - min);
+        }
+    }
+
+    static double round(double v) { return Math.round(v * 1000) / 1000.0; }
+}
