@@ -20,7 +20,7 @@ public record FromPretrainedOptions(Integer numLabels, List<String> labelNames, 
 
     public static Builder builder() { return new Builder(); }
 
-    /** Builder with HF defaults (seed 42, eager attention, nothing overridden). */
+    /** Builder with HF defaults (seed 42, nothing overridden) and AUTO attention (SDPA in fp32 and inference, eager for bf16 training). */
     public static final class Builder {
         private Integer numLabels;
         private List<String> labelNames;
@@ -28,7 +28,7 @@ public record FromPretrainedOptions(Integer numLabels, List<String> labelNames, 
         private boolean ignoreMismatchedSizes;
         private final Map<String, Object> configOverrides = new LinkedHashMap<>();
         private long seed = 42;
-        private AttentionImplementation attnImplementation = AttentionImplementation.EAGER;
+        private AttentionImplementation attnImplementation = AttentionImplementation.AUTO;
 
         public Builder numLabels(Integer n) { this.numLabels = n; return this; }
         /** Label names in id order; sets num_labels, id2label and label2id. */

@@ -15,7 +15,7 @@ public final class BertSelfAttention extends Module {
     private final int numHeads;
     private final int headSize;
     private final double dropoutProb;
-    AttentionImplementation implementation = AttentionImplementation.EAGER;
+    AttentionImplementation implementation = AttentionImplementation.AUTO;
 
     public BertSelfAttention(BertConfig config) {
         query = register_module("query", Nn.linear(config.hiddenSize, config.hiddenSize));

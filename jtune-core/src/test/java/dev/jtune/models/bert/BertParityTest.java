@@ -50,13 +50,21 @@ class BertParityTest {
         return out;
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> forwardCases() {
+        return java.util.stream.Stream.of("forward-single.json", "forward-single-maxlen16.json", "forward-single-ignore.json",
+                        "forward-regression.json", "forward-multi.json")
+                .flatMap(f -> java.util.stream.Stream.of(AttentionImplementation.EAGER, AttentionImplementation.SDPA)
+                        .map(a -> org.junit.jupiter.params.provider.Arguments.of(f, a)));
+    }
+
+    /** Both attention paths (eager, the reference, and libtorch's fused SDPA) against the fixtures. */
     @ParameterizedTest
-    @ValueSource(strings = {"forward-single.json", "forward-single-maxlen16.json", "forward-single-ignore.json",
-            "forward-regression.json", "forward-multi.json"})
-    void forwardLossAndGradientsMatchReference(String file) {
+    @org.junit.jupiter.params.provider.MethodSource("forwardCases")
+    void forwardLossAndGradientsMatchReference(String file, AttentionImplementation attention) {
         JsonNode c = Json.read(Fixtures.cases().resolve(file));
         JsonNode exp = c.get("expected");
-        BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(Fixtures.model(c.get("model").asText()));
+        BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(Fixtures.model(c.get("model").asText()),
+                dev.jtune.modeling.FromPretrainedOptions.builder().attnImplementation(attention).build());
         assertNull(model.config().problemType(), "fixture configs carry no problem_type");
         model.eval();
         try (PointerScope scope = new PointerScope()) {
