@@ -55,7 +55,7 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = {"--learning-rate", "--learning_rate"}, paramLabel = "LR", description = "Learning rate (default: per task).")
     String learningRate;
 
-    @Option(names = "--fp32", description = "Train in float32 instead of bf16 autocast.")
+    @Option(names = "--fp32", description = "Train in float32 instead of bf16 autocast (bf16 is used only on CPUs with AMX).")
     boolean fp32;
 
     @Option(names = "--no-progress", description = "No progress bar.")
@@ -105,7 +105,8 @@ public class DemoCommand implements Callable<Integer> {
                 "--learning-rate", learningRate != null ? learningRate : lr, "--warmup-ratio", "0.1", "--logging-steps", "10",
                 "--save-strategy", "no", "--seed", "42"));
         // bf16 autocast: about 3x faster than fp32 on CPUs with AMX/AVX512-BF16, the same curve to a few decimals
-        if (!fp32) trainArgs.add("--bf16");
+        // (only where the CPU has AMX: elsewhere bf16 on CPU is emulated and slower than fp32)
+        if (!fp32 && dev.jtune.torch.Engine.cpuSupportsAmxBf16()) trainArgs.add("--bf16");
         if (noProgress) trainArgs.add("--no-progress");
         if (standard.verbose()) trainArgs.add("--verbose");
         if (standard.stacktrace()) trainArgs.add("--stacktrace");
