@@ -22,7 +22,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * fail with a JTuneException (never another exception, a hang or an out-of-memory error).
  */
 class WeightFilesFuzzTest {
-    private static final long SEED = 20240611L;
+    private static final long SEED = Long.getLong("jtune.fuzz.seed", 20240611L);
+    /** -Djtune.fuzz.scale=N multiplies every mutant count (a longer run; see the README). */
+    private static final int SCALE = Integer.getInteger("jtune.fuzz.scale", 1);
 
     @TempDir
     Path tmp;
@@ -33,14 +35,14 @@ class WeightFilesFuzzTest {
         Path valid = tmp.resolve("valid.safetensors");
         SafeTensors.write(valid, SafeTensorsTest.sample(), Map.of("k", "v"));
         byte[] base = Files.readAllBytes(valid);
-        int[] outcomes = fuzz(base, 900, 400, p -> SafeTensors.read(p));
+        int[] outcomes = fuzz(base, 900 * SCALE, 400 * SCALE, p -> SafeTensors.read(p));
         assertTrue(outcomes[0] > 0 && outcomes[1] > 0, "both outcomes seen: " + Arrays.toString(outcomes));
     }
 
     @Test
     @Timeout(60)
     void mutatedTorchZipFiles() throws IOException {
-        int[] outcomes = fuzz(TorchCheckpoints.sample(), 500, 0, p -> TorchPickle.read(p));
+        int[] outcomes = fuzz(TorchCheckpoints.sample(), 500 * SCALE, 0, p -> TorchPickle.read(p));
         assertTrue(outcomes[1] > 0, Arrays.toString(outcomes));
     }
 
@@ -58,13 +60,27 @@ class WeightFilesFuzzTest {
         Path file = tmp.resolve("pickle.bin");
         int ok = 0;
         int refused = 0;
-        for (int i = 0; i < 700; i++) {
+        for (int i = 0; i < 700 * SCALE; i++) {
             byte[] mutated = mutate(pkl, random, pkl.length);
             Files.write(file, TorchCheckpoints.zip("archive", mutated, storages));
             if (attempt(file, p -> TorchPickle.read(p), i)) ok++;
             else refused++;
         }
         assertTrue(ok > 0 && refused > 0, ok + " loaded, " + refused + " refused");
+    }
+
+    @Test
+    @Timeout(60)
+    void mutatedConfigJson() throws IOException {
+        byte[] base = Files.readAllBytes(dev.jtune.testing.Fixtures.model("tiny-bert-single").resolve("config.json"));
+        int[] outcomes = fuzz(base, 1000 * SCALE, 0, p -> {
+            try {
+                dev.jtune.models.bert.BertConfig.fromJson(Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1), p.toString());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertTrue(outcomes[0] > 0 && outcomes[1] > 0, "both outcomes seen: " + Arrays.toString(outcomes));
     }
 
     /** Runs {@code count} mutants (plus {@code headerCount} confined to the first 200 bytes); returns {ok, refused}. */
