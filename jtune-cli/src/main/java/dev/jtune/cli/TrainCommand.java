@@ -161,7 +161,30 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             out.flush();
 
             // 2. Train (checkpoints are written atomically by the Trainer), evaluate, save.
-            TrainOutput result = trainer.train(resume);
+            // Ctrl-C: the shutdown hook asks the loop to save a checkpoint after the current step, then waits for it
+            java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+            Thread onInterrupt = new Thread(() -> {
+                trainer.requestStop();
+                try {
+                    finished.await(120, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "jtune-ctrl-c");
+            Runtime.getRuntime().addShutdownHook(onInterrupt);
+            TrainOutput result;
+            try {
+                result = trainer.train(resume);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException shuttingDown) {
+                    // print before releasing the hook: once it returns, the JVM halts
+                    out.println("Interrupted: the last checkpoint in " + outputDir + " holds the progress; continue with --resume-from-checkpoint");
+                    out.flush();
+                }
+                finished.countDown();
+            }
             progress.close();
             out.println("Training done: " + ConsoleCallback.format(result.metrics()));
             Map<String, Double> evalMetrics = null;

@@ -95,6 +95,41 @@ class KillAndResumeTest {
         }
     }
 
+    /** Ctrl-C (SIGINT) in the middle of training: a checkpoint of the step reached is saved before the JVM exits. */
+    @Test
+    void ctrlCSavesACheckpointBeforeExiting(@TempDir Path dir) throws Exception {
+        Path train = CliTestSupport.tsv(dir.resolve("train.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(40, 7));
+        Path out = dir.resolve("interrupted");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
+                "-Dorg.bytedeco.javacpp.maxbytes=0", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0"));
+        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
+        if (cache != null) cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
+        cmd.add(JTune.class.getName());
+        List<String> a = args(train, out);
+        a.set(a.indexOf(String.valueOf(MAX_STEPS)), "100000"); // far more steps than it will run
+        a.set(a.indexOf("--save-strategy") + 1, "no");          // no scheduled checkpoints: only Ctrl-C saves one
+        cmd.addAll(a);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (System.nanoTime() < deadline && p.isAlive() && !Files.readString(dir.resolve("child.log")).contains("Training:")) Thread.sleep(20);
+            Thread.sleep(1500); // a few steps in
+            assertTrue(p.isAlive(), Files.readString(dir.resolve("child.log")));
+            new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child did not exit after SIGINT");
+        } finally {
+            p.destroyForcibly();
+        }
+        List<Path> ckpts;
+        try (Stream<Path> s = Files.list(out)) {
+            ckpts = s.filter(d -> d.getFileName().toString().matches("checkpoint-\\d+")).toList();
+        }
+        assertEquals(1, ckpts.size(), "one checkpoint saved on Ctrl-C; child log:\n" + Files.readString(dir.resolve("child.log")));
+        assertTrue(Files.isRegularFile(ckpts.get(0).resolve("optimizer.pt")), "a resumable checkpoint");
+        CliTestSupport.assertContains(Files.readString(dir.resolve("child.log")), "continue with --resume-from-checkpoint");
+    }
+
     private static void snapshot(Path outDir, Map<String, Set<String>> seen) throws IOException {
         if (!Files.isDirectory(outDir)) return;
         List<Path> dirs;

@@ -93,6 +93,16 @@ public class Trainer {
     void state(TrainerState s) { this.state = s; }
     ComputeMetrics computeMetrics() { return computeMetrics; }
 
+    private volatile boolean stopRequested;
+
+    /**
+     * Asks a running {@link #train} to save a checkpoint after the current optimizer step and return (Ctrl-C in the
+     * CLI). Safe to call from another thread.
+     */
+    public void requestStop() { stopRequested = true; }
+
+    boolean stopRequested() { return stopRequested; }
+
     /** Adds a callback (HF {@code add_callback}). */
     public void addCallback(TrainerCallback cb) { callbacks.add(cb); }
 

@@ -149,6 +149,11 @@ final class TrainingLoop {
                 records.add(new TrainOutput.StepRecord(state.globalStep(), stepLoss, gradNorm, lr, rows.stream().mapToInt(i -> i).toArray()));
                 control.newStep();
                 cb.onStepEnd(args, state, control);
+                if (trainer.stopRequested()) { // interrupted (Ctrl-C): keep what was learned, resumable
+                    control.shouldSave(true);
+                    control.shouldTrainingStop(true);
+                    LOG.log(System.Logger.Level.WARNING, "stop requested: saving checkpoint-" + state.globalStep() + " and stopping");
+                }
                 double[] acc = {trLoss, totalLoss};
                 lastLogged = maybeLogSaveEvaluate(state, control, acc, lastLogged, gradNorm, lr, opt, nanSteps, schedule);
                 trLoss = acc[0];
