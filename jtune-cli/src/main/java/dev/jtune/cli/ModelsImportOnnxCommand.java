@@ -106,7 +106,7 @@ public class ModelsImportOnnxCommand implements Callable<Integer> {
         try (InputStream in = Files.newInputStream(onnx())) {
             tensors = OnnxBertImporter.importBert(in);
         }
-        ObjectNode cfg = inferConfig(tensors, numHeads, onnx().toString());
+        ObjectNode cfg = OnnxBertImporter.inferConfig(tensors, numHeads, onnx().toString());
         SafeTensors.write(dir.resolve("model.safetensors"), tensors, Map.of("format", "pt"));
         AtomicFiles.write(dir.resolve("config.json"), CliSupport.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cfg));
         String json = Files.readString(tokenizer, StandardCharsets.UTF_8);
@@ -116,50 +116,6 @@ public class ModelsImportOnnxCommand implements Callable<Integer> {
     }
 
     private Path onnx() { return source.onnx; }
-
-    /** config.json from tensor shapes: vocab, hidden, layers, intermediate, max positions, type vocab; heads given. */
-    static ObjectNode inferConfig(Map<String, RawTensor> t, int heads, String source) {
-        long[] word = shape(t, "embeddings.word_embeddings.weight", source);
-        long[] pos = shape(t, "embeddings.position_embeddings.weight", source);
-        long[] type = shape(t, "embeddings.token_type_embeddings.weight", source);
-        long[] inter = shape(t, "encoder.layer.0.intermediate.dense.weight", source);
-        int layers = 0;
-        while (t.containsKey("encoder.layer." + layers + ".attention.self.query.weight")) layers++;
-        long hidden = word[1];
-        if (hidden % heads != 0) {
-            throw new JTuneException("--num-heads " + heads + " for " + source + " with hidden size " + hidden,
-                    "The hidden size (" + hidden + ") is not a multiple of the number of attention heads (" + heads + ")",
-                    "pass a --num-heads that divides " + hidden);
-        }
-        ObjectNode c = CliSupport.JSON.createObjectNode();
-        c.putArray("architectures").add("BertModel");
-        c.put("attention_probs_dropout_prob", 0.1);
-        c.putNull("classifier_dropout");
-        c.put("hidden_act", "gelu");
-        c.put("hidden_dropout_prob", 0.1);
-        c.put("hidden_size", hidden);
-        c.put("initializer_range", 0.02);
-        c.put("intermediate_size", inter[0]);
-        c.put("layer_norm_eps", 1e-12);
-        c.put("max_position_embeddings", pos[0]);
-        c.put("model_type", "bert");
-        c.put("num_attention_heads", heads);
-        c.put("num_hidden_layers", layers);
-        c.put("pad_token_id", 0);
-        c.put("position_embedding_type", "absolute");
-        c.put("type_vocab_size", type[0]);
-        c.put("vocab_size", word[0]);
-        return c;
-    }
-
-    private static long[] shape(Map<String, RawTensor> t, String key, String source) {
-        RawTensor r = t.get(key);
-        if (r == null || r.shape().length != 2) {
-            throw new JTuneException(source + " has no tensor " + key, "import-onnx reads BERT-family exports (HF BertModel names)",
-                    "export the model with transformers' ONNX exporter, or use a Hugging Face folder directly");
-        }
-        return r.shape();
-    }
 
     @SuppressWarnings("unused")
     private static Map<String, Object> none() { return new LinkedHashMap<>(); }

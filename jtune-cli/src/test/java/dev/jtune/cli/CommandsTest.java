@@ -122,14 +122,14 @@ class CommandsTest {
         put.accept("encoder.layer.0.intermediate.dense.weight", new long[] {96, 48});
         put.accept("encoder.layer.0.attention.self.query.weight", new long[] {48, 48});
         put.accept("encoder.layer.1.attention.self.query.weight", new long[] {48, 48});
-        var c = ModelsImportOnnxCommand.inferConfig(t, 4, "x.onnx");
+        var c = dev.jtune.modeling.io.OnnxBertImporter.inferConfig(t, 4, "x.onnx");
         assertEquals(100, c.path("vocab_size").asInt());
         assertEquals(48, c.path("hidden_size").asInt());
         assertEquals(2, c.path("num_hidden_layers").asInt());
         assertEquals(96, c.path("intermediate_size").asInt());
         assertEquals(64, c.path("max_position_embeddings").asInt());
         assertEquals(2, c.path("type_vocab_size").asInt());
-        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.jtune.JTuneException.class, () -> ModelsImportOnnxCommand.inferConfig(t, 5, "x.onnx"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.jtune.JTuneException.class, () -> dev.jtune.modeling.io.OnnxBertImporter.inferConfig(t, 5, "x.onnx"));
         assertContains(e.getMessage(), "not a multiple of the number of attention heads (5)");
     }
 }

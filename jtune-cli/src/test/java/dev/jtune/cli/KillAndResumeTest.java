@@ -44,12 +44,7 @@ class KillAndResumeTest {
         Path killed = dir.resolve("killed");
 
         // 1. A child JVM, killed (SIGKILL) once a checkpoint exists; every checkpoint-N seen meanwhile is complete.
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
-                "-Dorg.bytedeco.javacpp.maxbytes=0", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0"));
-        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
-        if (cache != null) cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
-        cmd.add(JTune.class.getName());
+        List<String> cmd = childJvm();
         cmd.addAll(args(train, killed));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
         Map<String, Set<String>> seen = new HashMap<>();
@@ -100,12 +95,7 @@ class KillAndResumeTest {
     void ctrlCSavesACheckpointBeforeExiting(@TempDir Path dir) throws Exception {
         Path train = CliTestSupport.tsv(dir.resolve("train.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(40, 7));
         Path out = dir.resolve("interrupted");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
-                "-Dorg.bytedeco.javacpp.maxbytes=0", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0"));
-        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
-        if (cache != null) cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
-        cmd.add(JTune.class.getName());
+        List<String> cmd = childJvm();
         List<String> a = args(train, out);
         a.set(a.indexOf(String.valueOf(MAX_STEPS)), "100000"); // far more steps than it will run
         a.set(a.indexOf("--save-strategy") + 1, "no");          // no scheduled checkpoints: only Ctrl-C saves one
@@ -128,6 +118,17 @@ class KillAndResumeTest {
         assertEquals(1, ckpts.size(), "one checkpoint saved on Ctrl-C; child log:\n" + Files.readString(dir.resolve("child.log")));
         assertTrue(Files.isRegularFile(ckpts.get(0).resolve("optimizer.pt")), "a resumable checkpoint");
         CliTestSupport.assertContains(Files.readString(dir.resolve("child.log")), "continue with --resume-from-checkpoint");
+    }
+
+    /** A child JVM running the jtune main class with the test's classpath and JVM settings. */
+    private static List<String> childJvm() {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
+                "-Dorg.bytedeco.javacpp.maxbytes=0", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0"));
+        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
+        if (cache != null) cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
+        cmd.add(JTune.class.getName());
+        return cmd;
     }
 
     private static void snapshot(Path outDir, Map<String, Set<String>> seen) throws IOException {

@@ -90,42 +90,13 @@ public final class BuiltinModels {
 
     /** BertConfig of all-MiniLM-L6-v2; sizes read from the imported tensors so the two cannot disagree. */
     private static ObjectNode config(Map<String, RawTensor> t) throws IOException {
-        long[] word = shape(t, "embeddings.word_embeddings.weight");
-        long[] pos = shape(t, "embeddings.position_embeddings.weight");
-        long[] type = shape(t, "embeddings.token_type_embeddings.weight");
-        long[] inter = shape(t, "encoder.layer.0.intermediate.dense.weight");
-        int layers = 0;
-        while (t.containsKey("encoder.layer." + layers + ".attention.self.query.weight")) layers++;
-        if (layers != LAYERS || word[1] != 384 || inter[0] != 1536) {
-            throw new IOException("the ONNX export is not all-MiniLM-L6-v2 (layers " + layers + ", hidden " + word[1]
-                    + ", intermediate " + inter[0] + ")");
+        ObjectNode c = OnnxBertImporter.inferConfig(t, HEADS, "the built-in ONNX export (" + ARTIFACT + ")");
+        if (c.path("num_hidden_layers").asInt() != LAYERS || c.path("hidden_size").asInt() != 384 || c.path("intermediate_size").asInt() != 1536) {
+            throw new IOException("the ONNX export is not all-MiniLM-L6-v2 (layers " + c.path("num_hidden_layers") + ", hidden "
+                    + c.path("hidden_size") + ", intermediate " + c.path("intermediate_size") + ")");
         }
-        ObjectNode c = JSON.createObjectNode();
         c.put("_name_or_path", ALL_MINILM_L6_V2);
-        c.putArray("architectures").add("BertModel");
-        c.put("attention_probs_dropout_prob", 0.1);
-        c.putNull("classifier_dropout");
-        c.put("hidden_act", "gelu");
-        c.put("hidden_dropout_prob", 0.1);
-        c.put("hidden_size", word[1]);
-        c.put("initializer_range", 0.02);
-        c.put("intermediate_size", inter[0]);
-        c.put("layer_norm_eps", 1e-12);
-        c.put("max_position_embeddings", pos[0]);
-        c.put("model_type", "bert");
-        c.put("num_attention_heads", HEADS);
-        c.put("num_hidden_layers", layers);
-        c.put("pad_token_id", 0);
-        c.put("position_embedding_type", "absolute");
-        c.put("type_vocab_size", type[0]);
-        c.put("vocab_size", word[0]);
         return c;
-    }
-
-    private static long[] shape(Map<String, RawTensor> t, String key) throws IOException {
-        RawTensor r = t.get(key);
-        if (r == null || r.shape().length != 2) throw new IOException("the ONNX export lacks " + key);
-        return r.shape();
     }
 
     /** vocab.txt: the WordPiece vocabulary ordered by id, one token per line. */
