@@ -38,16 +38,8 @@ public class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE.json", description = "Also write the metrics to this file.")
     Path output;
 
-    @Option(names = {"--problem-type", "--problem_type"}, paramLabel = "TYPE", description = "Override the model's problem_type.")
-    String problemType;
-
-    @Option(names = {"--batch-size", "--per-device-eval-batch-size", "--per_device_eval_batch_size"}, paramLabel = "N",
-            defaultValue = "32", description = "Examples per batch (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = {"--max-length", "--max_length"}, paramLabel = "N", defaultValue = "128",
-            description = "Tokenizer truncation length (default: ${DEFAULT-VALUE}).")
-    int maxLength;
+    @picocli.CommandLine.Mixin
+    InferenceOptions inference;
 
     @Override
     public Integer call() {
@@ -55,7 +47,7 @@ public class EvaluateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Logging.configure(standard.verbose(), err);
         ModelOptions po = new ModelOptions();
-        po.problemType = problemType;
+        po.problemType = inference.problemType;
         try (SavedModel m = SavedModel.load(model, po.problemType(), err)) {
             Dataset d = m.read(dataFile, data);
             if (d.labelKind() == LabelKind.NONE) {
@@ -63,7 +55,7 @@ public class EvaluateCommand implements Callable<Integer> {
                         "evaluation compares predictions with labels", "name the label column with --label-column, or use jtune predict");
             }
             if (d.size() == 0) throw new JTuneException(dataFile + " has no examples", "evaluation needs at least one row", "check the file");
-            Map<String, Double> metrics = m.trainer(d, batchSize, maxLength).evaluate();
+            Map<String, Double> metrics = m.trainer(d, inference.batchSize, inference.maxLength).evaluate();
             metrics.remove("epoch");
             String json = CliSupport.metricsJson(metrics);
             out.print(json);

@@ -56,16 +56,8 @@ public class PredictCommand implements Callable<Integer> {
             description = "Multi-label decision threshold (default: the calibrated thresholds in config.json, else 0.5).")
     Double threshold;
 
-    @Option(names = {"--problem-type", "--problem_type"}, paramLabel = "TYPE", description = "Override the model's problem_type.")
-    String problemType;
-
-    @Option(names = {"--batch-size", "--per-device-eval-batch-size", "--per_device_eval_batch_size"}, paramLabel = "N",
-            defaultValue = "32", description = "Examples per batch (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = {"--max-length", "--max_length"}, paramLabel = "N", defaultValue = "128",
-            description = "Tokenizer truncation length (default: ${DEFAULT-VALUE}).")
-    int maxLength;
+    @picocli.CommandLine.Mixin
+    InferenceOptions inference;
 
     @Override
     public Integer call() throws JsonProcessingException {
@@ -82,11 +74,11 @@ public class PredictCommand implements Callable<Integer> {
             throw new JTuneException("--threshold " + threshold, "a probability threshold lies in [0, 1]", "pass e.g. --threshold 0.5");
         }
         ModelOptions po = new ModelOptions();
-        po.problemType = problemType;
+        po.problemType = inference.problemType;
         try (SavedModel m = SavedModel.load(model, po.problemType(), err)) {
             Dataset d = m.read(input, data);
             if (d.size() == 0) throw new JTuneException(input + " has no rows", "predict needs at least one row", "check the file");
-            PredictionOutput p = m.trainer(d, batchSize, maxLength).predict(d);
+            PredictionOutput p = m.trainer(d, inference.batchSize, inference.maxLength).predict(d);
             BertConfig cfg = m.config();
             double[] th = thresholds(cfg);
             List<Map<String, Object>> rows = new ArrayList<>();

@@ -1,0 +1,17 @@
+package dev.jtune.cli;
+
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that run a trained model over a file (evaluate, predict). */
+public class InferenceOptions {
+    @Option(names = {"--problem-type", "--problem_type"}, paramLabel = "TYPE", description = "Override the model's problem_type.")
+    String problemType;
+
+    @Option(names = {"--batch-size", "--per-device-eval-batch-size", "--per_device_eval_batch_size"}, paramLabel = "N",
+            defaultValue = "32", description = "Examples per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = {"--max-length", "--max_length"}, paramLabel = "N", defaultValue = "128",
+            description = "Tokenizer truncation length (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+}
