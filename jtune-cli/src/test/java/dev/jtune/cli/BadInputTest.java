@@ -2,7 +2,7 @@ package dev.jtune.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jtune.cli.testing.CliFixtures;
+import dev.jtune.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +29,7 @@ class BadInputTest {
         return CliTestSupport.tsv(dir.resolve("good.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(16, 1));
     }
 
-    private static Path tinyBert() { return CliFixtures.model("tiny-bert"); }
+    private static Path tinyBert() { return Fixtures.model("tiny-bert"); }
 
     private List<String> train(Path model, Path data, String... extra) {
         List<String> a = new ArrayList<>(List.of("train", "--model", model.toString(), "--train", data.toString(),
@@ -72,7 +72,7 @@ class BadInputTest {
     }
 
     private Path copyModel(String name) throws IOException {
-        Path src = CliFixtures.model(name), dst = dir.resolve("model-" + name + "-" + System.nanoTime());
+        Path src = Fixtures.model(name), dst = dir.resolve("model-" + name + "-" + System.nanoTime());
         Files.createDirectories(dst);
         try (Stream<Path> s = Files.list(src)) {
             for (Path p : s.toList()) Files.copy(p, dst.resolve(p.getFileName()));
@@ -139,7 +139,7 @@ class BadInputTest {
 
     @Test void multiLabelRowWithUnknownLabels() throws IOException {
         Path p = write("ml.jsonl", "{\"text\": \"a\", \"labels\": [\"sports\"]}\n{\"text\": \"b\", \"labels\": [\"cooking\"]}\n");
-        assertBadInput(train(CliFixtures.model("tiny-bert-multi"), p), "cooking");
+        assertBadInput(train(Fixtures.model("tiny-bert-multi"), p), "cooking");
     }
 
     @Test void singleClassOnly() throws IOException {

@@ -2,7 +2,7 @@ package dev.jtune.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jtune.cli.testing.CliFixtures;
+import dev.jtune.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +35,7 @@ class CommandsTest {
     @ParameterizedTest
     @ValueSource(strings = {"sentiment", "regression", "multi-label"})
     void demoRunsEachTask(String task, @TempDir Path dir) throws IOException {
-        assertEquals(0, cli.run("demo", "--task", task, "--model", CliFixtures.model("tiny-bert").toString(), "--output-dir",
+        assertEquals(0, cli.run("demo", "--task", task, "--model", Fixtures.model("tiny-bert").toString(), "--output-dir",
                 dir.toString(), "--num-train-epochs", "1", "--fp32"), cli.all());
         String o = cli.out.toString();
         assertContains(o, "demo: eval ");
@@ -54,7 +54,7 @@ class CommandsTest {
     @Test
     void explainText(@TempDir Path dir) throws IOException {
         Path train = CliTestSupport.tsv(dir.resolve("t.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(30, 1));
-        assertEquals(0, cli.run("explain", "--model", CliFixtures.model("tiny-bert").toString(), "--train", train.toString(),
+        assertEquals(0, cli.run("explain", "--model", Fixtures.model("tiny-bert").toString(), "--train", train.toString(),
                 "--max-length", "5", "--class-weights", "auto"), cli.all());
         String o = cli.out.toString();
         assertContains(o, "Problem type: single_label_classification (source: inferred");
@@ -71,7 +71,7 @@ class CommandsTest {
     void explainJsonWarnsAboutAStaleProblemTypeAndAMismatchedHead(@TempDir Path dir) throws IOException {
         Path model = dir.resolve("m");
         Files.createDirectories(model);
-        for (Path p : Files.list(CliFixtures.model("tiny-bert-single")).toList()) Files.copy(p, model.resolve(p.getFileName()));
+        for (Path p : Files.list(Fixtures.model("tiny-bert-single")).toList()) Files.copy(p, model.resolve(p.getFileName()));
         com.fasterxml.jackson.databind.node.ObjectNode cfg = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(model.resolve("config.json").toFile());
         cfg.put("problem_type", "regression");
         Files.writeString(model.resolve("config.json"), cfg.toString());

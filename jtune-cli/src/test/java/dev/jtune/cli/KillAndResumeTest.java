@@ -1,6 +1,6 @@
 package dev.jtune.cli;
 
-import dev.jtune.cli.testing.CliFixtures;
+import dev.jtune.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +31,7 @@ class KillAndResumeTest {
     private static final int MAX_STEPS = 60;
 
     private static List<String> args(Path train, Path out) {
-        return new ArrayList<>(List.of("train", "--model", CliFixtures.model("tiny-bert").toString(), "--train", train.toString(),
+        return new ArrayList<>(List.of("train", "--model", Fixtures.model("tiny-bert").toString(), "--train", train.toString(),
                 "--output-dir", out.toString(), "--max-steps", String.valueOf(MAX_STEPS), "--per-device-train-batch-size", "4",
                 "--max-length", "16", "--save-strategy", "steps", "--save-steps", "10", "--logging-steps", "20",
                 "--config-override", "hidden_dropout_prob=0.2,attention_probs_dropout_prob=0.2", "--learning-rate", "1e-3",

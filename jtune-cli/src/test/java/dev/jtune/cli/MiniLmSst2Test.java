@@ -2,7 +2,7 @@ package dev.jtune.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jtune.cli.testing.CliFixtures;
+import dev.jtune.testing.Fixtures;
 import dev.jtune.models.bert.BertForSequenceClassification;
 import dev.jtune.tokenization.AutoTokenizer;
 import dev.jtune.tokenization.Encoding;
@@ -33,7 +33,7 @@ class MiniLmSst2Test {
 
     @Test
     void trainEvaluatePredictAndReload(@TempDir Path dir) throws Exception {
-        List<String> lines = Files.readAllLines(CliFixtures.data("sst2-train-4k.tsv"), StandardCharsets.UTF_8);
+        List<String> lines = Files.readAllLines(Fixtures.data("sst2-train-4k.tsv"), StandardCharsets.UTF_8);
         Path eval = dir.resolve("eval.tsv");
         Files.write(eval, concat(lines.get(0), lines.subList(lines.size() - 200, lines.size())), StandardCharsets.UTF_8);
         Path input = dir.resolve("new.tsv");
@@ -44,7 +44,7 @@ class MiniLmSst2Test {
 
         long t0 = System.nanoTime();
         CliTestSupport train = new CliTestSupport();
-        List<String> trainArgs = new ArrayList<>(List.of("train", "--model", "minilm", "--train", CliFixtures.data("sst2-train-4k.tsv").toString(),
+        List<String> trainArgs = new ArrayList<>(List.of("train", "--model", "minilm", "--train", Fixtures.data("sst2-train-4k.tsv").toString(),
                 "--max-train-samples", "400", "--eval", eval.toString(), "--output-dir", out.toString(), "--max-length", "64",
                 "--num-train-epochs", "1", "--per-device-train-batch-size", "16", "--per-device-eval-batch-size", "50",
                 "--learning-rate", "1e-4", "--save-strategy", "no", "--no-progress"));

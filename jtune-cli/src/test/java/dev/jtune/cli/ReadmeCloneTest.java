@@ -1,6 +1,6 @@
 package dev.jtune.cli;
 
-import dev.jtune.cli.testing.CliFixtures;
+import dev.jtune.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +28,7 @@ class ReadmeCloneTest {
     @Test
     void readmeCommandsWorkInAFreshClone(@TempDir Path tmp) throws Exception {
         assumeFalse("1".equals(System.getenv("JTUNE_NESTED_CLONE_TEST")), "nested run inside the clone test");
-        Path shared = CliFixtures.shared();
+        Path shared = Fixtures.shared();
         Path root = Path.of(exec(Path.of(System.getProperty("user.dir")), Map.of(), 60, "git", "rev-parse", "--show-toplevel").trim());
         Path readme = root.resolve("README.md");
         if (Files.isRegularFile(readme)) {

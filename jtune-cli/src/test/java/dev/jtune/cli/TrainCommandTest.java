@@ -2,7 +2,7 @@ package dev.jtune.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jtune.cli.testing.CliFixtures;
+import dev.jtune.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +38,7 @@ class TrainCommandTest {
         Path train = CliTestSupport.tsv(dir.resolve("train.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(32, 1));
         Path eval = CliTestSupport.tsv(dir.resolve("eval.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(12, 2));
         Path out = dir.resolve("out");
-        int code = cli.run(trainArgs(CliFixtures.model("tiny-bert"), train, eval, out, "--eval-strategy", "steps", "--eval-steps", "2"));
+        int code = cli.run(trainArgs(Fixtures.model("tiny-bert"), train, eval, out, "--eval-strategy", "steps", "--eval-steps", "2"));
         assertEquals(0, code, cli.all());
         String o = cli.out.toString();
         assertContains(o, "Loss: problem_type single_label_classification inferred from num_labels=2");
@@ -93,7 +93,7 @@ class TrainCommandTest {
         for (int i = 0; i < 24; i++) rows.add(new String[] {"a cat sat " + i, "a dog ran " + (i % 5), String.format(java.util.Locale.ROOT, "%.2f", r.nextDouble() * 5)});
         Path train = CliTestSupport.csv(dir.resolve("train.csv"), "sentence1,sentence2,score", rows);
         Path out = dir.resolve("out");
-        assertEquals(0, cli.run(trainArgs(CliFixtures.model("tiny-bert"), train, train, out)), cli.all());
+        assertEquals(0, cli.run(trainArgs(Fixtures.model("tiny-bert"), train, train, out)), cli.all());
         assertContains(cli.out.toString(), "problem_type regression inferred from num_labels=1");
         assertContains(cli.out.toString(), "MSELoss");
         JsonNode cfg = JSON.readTree(out.resolve("config.json").toFile());
@@ -123,7 +123,7 @@ class TrainCommandTest {
         }
         Files.writeString(train, b.toString());
         Path out = dir.resolve("out");
-        assertEquals(0, cli.run(trainArgs(CliFixtures.model("tiny-bert"), train, train, out, "--calibrate-thresholds", "per-label",
+        assertEquals(0, cli.run(trainArgs(Fixtures.model("tiny-bert"), train, train, out, "--calibrate-thresholds", "per-label",
                 "--pos-weight", "2")), cli.all());
         assertContains(cli.out.toString(), "multi_label_classification");
         assertContains(cli.out.toString(), "Thresholds: [");
@@ -148,7 +148,7 @@ class TrainCommandTest {
         for (String[] r : CliTestSupport.sentiment(16, 4)) rows.add(new String[] {r[1], r[2].equals("pos") ? "<script>x</script>" : "a&b"});
         Path train = CliTestSupport.tsv(dir.resolve("t<i>.tsv"), "sentence\tlabel", rows);
         Path out = dir.resolve("out");
-        assertEquals(0, cli.run(trainArgs(CliFixtures.model("tiny-bert"), train, null, out)), cli.all());
+        assertEquals(0, cli.run(trainArgs(Fixtures.model("tiny-bert"), train, null, out)), cli.all());
         String report = Files.readString(out.resolve("report.html"), StandardCharsets.UTF_8);
         assertFalse(report.contains("<script>"), report);
         assertFalse(report.contains("<i>"), report);
@@ -162,7 +162,7 @@ class TrainCommandTest {
         Path argsFile = dir.resolve("args.json");
         Files.writeString(argsFile, "{\"output_dir\": \"" + dir.resolve("o").toString().replace("\\", "\\\\")
                 + "\", \"learning_rate\": 3e-4, \"max_steps\": 2, \"weight_decay\": 0.01, \"push_to_hub\": false, \"save_strategy\": \"no\"}");
-        assertEquals(0, cli.run("train", "--model", CliFixtures.model("tiny-bert").toString(), "--train", train.toString(),
+        assertEquals(0, cli.run("train", "--model", Fixtures.model("tiny-bert").toString(), "--train", train.toString(),
                 "--args", argsFile.toString(), "--learning_rate", "2e-4", "--max-length", "16"), cli.all());
         JsonNode a = JSON.readTree(dir.resolve("o/training_args.json").toFile());
         assertEquals(2e-4, a.path("learning_rate").asDouble(), 0);
