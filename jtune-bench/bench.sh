@@ -2,6 +2,7 @@
 # jtune bench launcher: runs dev.jtune.bench.Bench with the module's classpath and the JVM flags of ../jtune.
 # Build first, from the repository root: mvn -q -B -DskipTests -pl jtune-core,jtune-bench package (classpath -> target/bench-classpath.txt)
 # Examples: ./bench.sh --quick --json target/quick.json ; ./bench.sh --only rss --rss-steps 2000
+#           ./bench.sh --reference   (times the PyTorch reference of ../shared/tools in the same session first)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 jar="$(ls "$here"/target/jtune-bench-*.jar 2>/dev/null | head -1 || true)"
@@ -19,5 +20,7 @@ exec "$java" \
     "-Dorg.bytedeco.javacpp.cachedir=$HOME/.javacpp/cache" \
     -Dorg.bytedeco.javacpp.maxbytes=0 \
     -Dorg.bytedeco.javacpp.maxphysicalbytes=0 \
+    "-Djtune.bench.home=$here" \
+    "-Djtune.shared=${JTUNE_SHARED:-$here/../../shared}" \
     ${JTUNE_JAVA_OPTS:-} \
     -cp "$jar:$(cat "$cp_file")" dev.jtune.bench.Bench "$@"

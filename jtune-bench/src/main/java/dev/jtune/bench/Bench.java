@@ -29,6 +29,9 @@ import java.util.Set;
  * --rss-steps N      steps of the RSS run (MiniLM 32x128 training; default 2000), --rss-bf16 to run it in bf16
  * --attention A      eager | sdpa | auto: force one attention path (default: the measured best per dtype)
  * --custom L,H,A,I,V,B,S  probe one shape (layers, hidden, heads, intermediate, vocab, batch, seq)
+ * --reference        first time the PyTorch reference (../shared/tools/hfref.py with Debian's python3-torch) on the same
+ *                    workloads, in this session, and compute the ratios against it (else: engine notes §4 figures);
+ *                    --reference-python P picks the interpreter (default $JTUNE_REF_PYTHON or /usr/bin/python3)
  * </pre>
  */
 public final class Bench {
@@ -45,7 +48,7 @@ public final class Bench {
 
     /** Parsed command line. */
     record Options(boolean quick, Set<String> only, Path json, int steps, int warmup, int rssSteps, boolean rssBf16, String attention,
-                   int[] custom) {
+                   int[] custom, String referencePython) {
         static Options parse(String[] args) {
             boolean quick = false, rssBf16 = false;
             Set<String> only = null;
@@ -53,11 +56,15 @@ public final class Bench {
             int steps = 5, warmup = -1, rssSteps = 2000;
             String attention = null;
             int[] custom = null;
+            String referencePython = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
                     case "--quick" -> quick = true;
                     case "--rss-bf16" -> rssBf16 = true;
+                    case "--reference" -> referencePython = referencePython != null ? referencePython
+                            : System.getenv().getOrDefault("JTUNE_REF_PYTHON", "/usr/bin/python3");
+                    case "--reference-python" -> referencePython = value(args, ++i, a);
                     case "--only" -> only = Set.of(value(args, ++i, a).toLowerCase(Locale.ROOT).split(","));
                     case "--json" -> json = Path.of(value(args, ++i, a));
                     case "--steps" -> steps = Integer.parseInt(value(args, ++i, a));
@@ -67,7 +74,7 @@ public final class Bench {
                     case "--custom" -> custom = java.util.Arrays.stream(value(args, ++i, a).split(",")).mapToInt(Integer::parseInt).toArray();
                     case "-h", "--help" -> {
                         System.out.println("usage: bench.sh [--quick] [--only minilm,bert-base,sweep,predict,gemm,rss] [--json FILE] "
-                                + "[--steps N] [--warmup N] [--rss-steps N] [--rss-bf16] [--attention eager|sdpa|auto] [--custom L,H,heads,I,vocab,batch,seq]");
+                                + "[--steps N] [--warmup N] [--rss-steps N] [--rss-bf16] [--attention eager|sdpa|auto] [--custom L,H,heads,I,vocab,batch,seq] [--reference] [--reference-python PY]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
@@ -76,7 +83,7 @@ public final class Bench {
             if (only == null) only = custom != null ? Set.of() : Set.of("gemm", "parity", "minilm", "bert-base", "predict", "sweep");
             if (warmup < 0) warmup = quick ? 1 : 2;
             if (custom != null && custom.length != 7) throw new IllegalArgumentException("--custom takes L,H,heads,I,vocab,batch,seq");
-            return new Options(quick, only, json, steps, warmup, rssSteps, rssBf16, attention, custom);
+            return new Options(quick, only, json, steps, warmup, rssSteps, rssBf16, attention, custom, referencePython);
         }
 
         private static String value(String[] args, int i, String flag) {
@@ -92,9 +99,15 @@ public final class Bench {
     }
 
     private void run() throws IOException {
-        System.out.printf(Locale.ROOT, "jtune bench: %d cores, intra-op threads %d, inter-op threads %d, %s%n",
+        System.out.printf(Locale.ROOT, "jtune bench: %d cores, intra-op threads %d, inter-op threads %d, fp32 BLAS %s, %s%n",
                 Runtime.getRuntime().availableProcessors(), torch.get_num_threads(), torch.get_num_interop_threads(),
-                o.quick ? "quick" : "full");
+                Engine.blas(), o.quick ? "quick" : "full");
+        if (o.referencePython != null) {
+            Path shared = Path.of(System.getProperty("jtune.shared", "../shared"));
+            Path here = Path.of(System.getProperty("jtune.bench.home", "."));
+            Reference.measure(o.referencePython, shared.resolve("tools"), here.resolve("src/main/python/ref_predict.py"),
+                    o.steps, o.warmup, o.quick);
+        }
         if (o.only.contains("gemm")) gemm();
         if (o.only.contains("minilm")) minilm();
         if (o.only.contains("bert-base")) bertBase();
@@ -111,6 +124,8 @@ public final class Bench {
         if (o.json != null) {
             Map<String, Object> root = Report.json(results, gemms, tokenizeSeconds, rssSamples);
             root.put("options", Map.of("quick", o.quick, "only", o.only, "steps", o.steps, "warmup", o.warmup));
+            root.put("blas", Engine.blas());
+            if (!Reference.RUNS.isEmpty()) root.put("reference_runs", Reference.RUNS);
             Path parent = o.json.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o.json.toFile(), root);

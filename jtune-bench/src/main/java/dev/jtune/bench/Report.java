@@ -12,6 +12,8 @@ final class Report {
 
     /** The reference seconds per step for a workload, or NaN where engine notes §4 has no figure. */
     static double referenceStep(Workload w) {
+        double measured = Reference.measured(w);
+        if (!Double.isNaN(measured)) return measured;
         if (w.predict()) {
             // eval-mode forward: no reference figure; estimate = a third of the dropout-off training step (fwd ≈ 1/3)
             if (w.shape() == Shape.MINILM && w.seq() == 128) return Bench.REF_MINILM_DROP_OFF / 3 * w.batch() / 32.0;
@@ -52,7 +54,13 @@ final class Report {
         }
         System.out.println("ovh % = (collate + PointerScope release + op-dispatch floor) / step; the floor is the same op graph on a "
                 + "12-wide model, an upper bound on Java-side cost (it includes libtorch's own dispatcher and autograd).");
-        System.out.println("ref s: PyTorch 1.13 fp32 (engine notes §4); predict ref = dropout-off training step / 3 (estimate).");
+        if (Reference.MEASURED.isEmpty()) {
+            System.out.println("ref s: PyTorch 1.13 fp32 (engine notes §4); predict ref = dropout-off training step / 3 (estimate). "
+                    + "--reference times the reference in this session instead (the notes' figures are slow for this machine).");
+        } else {
+            System.out.println("ref s: the PyTorch reference timed in this session (--reference): " + Reference.MEASURED.keySet()
+                    + "; other rows: engine notes §4.");
+        }
     }
 
     static Map<String, Object> json(List<StepResult> results, List<Gemm.Rate> gemms, double tokenizeSeconds, List<Map<String, Object>> rss) {

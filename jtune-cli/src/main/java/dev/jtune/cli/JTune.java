@@ -62,6 +62,13 @@ public class JTune implements Callable<Integer> {
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("java.awt.headless", "true");
+        // before any libtorch class loads: DJL offline, JavaCPP's natives first, MKL as the fp32 BLAS (JTUNE_BLAS)
+        try {
+            dev.jtune.torch.Engine.configureNatives();
+        } catch (dev.jtune.JTuneException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(ExitCode.INVALID_INPUT);
+        }
         // DJL brings slf4j-api without a provider; its three-line notice on every run is noise
         if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);

@@ -15,6 +15,10 @@ import java.util.Locale;
  * from an existing local Hugging Face cache.
  */
 public final class AutoModel {
+    static {
+        dev.jtune.torch.Engine.init(); // before any libtorch class: picks the BLAS (MKL when on the classpath)
+    }
+
     /** Names that mean the built-in all-MiniLM-L6-v2. */
     public static final List<String> BUILTIN_NAMES = List.of("minilm", "all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2");
 

@@ -27,34 +27,54 @@ public record Batch(int[] rows, Tensor inputIds, Tensor attentionMask, Tensor to
 
     /** Pads rows of {@code features} to the longest and builds tensors (call inside a PointerScope). */
     public static Batch collate(Features features, int[] rows, DataCollatorWithPadding collator) {
+        return pad(features, rows, collator).toBatch();
+    }
+
+    /** The Java-side half of {@link #collate}: padding and labels as arrays, no native memory (any thread). */
+    static Host pad(Features features, int[] rows, DataCollatorWithPadding collator) {
         List<Encoding> enc = new ArrayList<>(rows.length);
         for (int r : rows) enc.add(features.encoding(r));
         BatchEncoding be = collator.pad(enc);
-        long b = be.batchSize(), l = be.seqLen();
-        Tensor ids = Torch.longs(be.flatInputIds(), b, l);
-        Tensor mask = Torch.longs(be.flatAttentionMask(), b, l);
-        Tensor types = Torch.longs(be.flatTokenTypeIds(), b, l);
-        Tensor labels = null;
+        long[] classIds = null;
+        float[] values = null;
+        int columns = 0;
         long items = rows.length;
         LabelKind kind = features.labelKind();
         if (kind == LabelKind.CLASS_INDEX) {
-            long[] y = new long[rows.length];
+            classIds = new long[rows.length];
             items = 0;
             for (int i = 0; i < rows.length; i++) {
-                y[i] = features.example(rows[i]).classId();
-                if (y[i] != Example.IGNORE_INDEX) items++;
+                classIds[i] = features.example(rows[i]).classId();
+                if (classIds[i] != Example.IGNORE_INDEX) items++;
             }
-            labels = Torch.longs(y, rows.length);
         } else if (kind == LabelKind.REGRESSION) {
-            float[] y = new float[rows.length];
-            for (int i = 0; i < rows.length; i++) y[i] = features.example(rows[i]).value();
-            labels = Torch.floats(y, rows.length);
+            values = new float[rows.length];
+            for (int i = 0; i < rows.length; i++) values[i] = features.example(rows[i]).value();
         } else if (kind == LabelKind.MULTI_HOT) {
-            int c = features.example(rows[0]).multiHot().length;
-            float[] y = new float[rows.length * c];
-            for (int i = 0; i < rows.length; i++) System.arraycopy(features.example(rows[i]).multiHot(), 0, y, i * c, c);
-            labels = Torch.floats(y, rows.length, c);
+            columns = features.example(rows[0]).multiHot().length;
+            values = new float[rows.length * columns];
+            for (int i = 0; i < rows.length; i++) System.arraycopy(features.example(rows[i]).multiHot(), 0, values, i * columns, columns);
         }
-        return new Batch(rows, ids, mask, types, labels, items);
+        return new Host(rows, be.batchSize(), be.seqLen(), be.flatInputIds(), be.flatAttentionMask(), be.flatTokenTypeIds(),
+                classIds, values, columns, items);
+    }
+
+    /**
+     * A padded micro-batch still in Java arrays (what {@link BatchPrefetcher} prepares ahead on its thread).
+     *
+     * @param classIds class ids (CLASS_INDEX labels) or null
+     * @param values   regression values (columns = 0) or multi-hot rows (B × columns), or null
+     */
+    record Host(int[] rows, long b, long l, long[] inputIds, long[] attentionMask, long[] tokenTypeIds, long[] classIds,
+                float[] values, int columns, long numItems) {
+        /** The tensors (call inside a PointerScope). */
+        Batch toBatch() {
+            Tensor labels = null;
+            if (classIds != null) labels = Torch.longs(classIds, rows.length);
+            else if (values != null && columns == 0) labels = Torch.floats(values, rows.length);
+            else if (values != null) labels = Torch.floats(values, rows.length, columns);
+            return new Batch(rows, Torch.longs(inputIds, b, l), Torch.longs(attentionMask, b, l), Torch.longs(tokenTypeIds, b, l),
+                    labels, numItems);
+        }
     }
 }

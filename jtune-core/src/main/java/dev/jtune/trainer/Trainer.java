@@ -36,6 +36,10 @@ import java.util.Map;
  * window (GA=k with batch b ≡ GA=1 with batch k·b).
  */
 public class Trainer {
+    static {
+        dev.jtune.torch.Engine.init(); // before any libtorch class: picks the BLAS (MKL when on the classpath)
+    }
+
     private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
 
     private final BertForSequenceClassification model;

@@ -74,6 +74,7 @@ public final class TrainingArguments {
     private final double labelSmoothingFactor;
     private final TrainSamplingStrategy trainSamplingStrategy;
     private final boolean dataloaderDropLast;
+    private final int dataloaderPrefetchFactor;
     private final boolean bf16;
     private final boolean fp16;
     private final int maxLength;
@@ -113,6 +114,12 @@ public final class TrainingArguments {
         labelSmoothingFactor = b.labelSmoothingFactor;
         trainSamplingStrategy = b.trainSamplingStrategy;
         dataloaderDropLast = b.dataloaderDropLast;
+        if (b.dataloaderPrefetchFactor < 0) {
+            throw new dev.jtune.JTuneException("dataloader_prefetch_factor (--dataloader-prefetch-factor) is " + b.dataloaderPrefetchFactor,
+                    "it is the number of batches padded ahead on a background thread and cannot be negative",
+                    "use 0 to pad on the training thread, or a small positive number such as 2");
+        }
+        dataloaderPrefetchFactor = b.dataloaderPrefetchFactor;
         bf16 = b.bf16;
         fp16 = b.fp16;
         maxLength = b.maxLength;
@@ -176,6 +183,8 @@ public final class TrainingArguments {
     /** Legacy HF 4.x flag, true iff {@code trainSamplingStrategy == GROUP_BY_LENGTH}. */
     public boolean groupByLength() { return trainSamplingStrategy == TrainSamplingStrategy.GROUP_BY_LENGTH; }
     public boolean dataloaderDropLast() { return dataloaderDropLast; }
+    /** Micro-batches padded ahead on a background thread (0: on the training thread). */
+    public int dataloaderPrefetchFactor() { return dataloaderPrefetchFactor; }
     public boolean bf16() { return bf16; }
     public boolean fp16() { return fp16; }
     /** jtune extra: tokenizer truncation length (special tokens included). */
@@ -459,6 +468,10 @@ public final class TrainingArguments {
         spec("dataloader_drop_last", "dataloaderDropLast", Boolean.class, false, false,
                 "Drop the last incomplete batch (training and evaluation).", a -> a.dataloaderDropLast,
                 (b, v) -> b.dataloaderDropLast((Boolean) v));
+        spec("dataloader_prefetch_factor", "dataloaderPrefetchFactor", Integer.class, false, 2,
+                "Batches padded ahead on a background thread while the current step runs; 0 pads on the training thread "
+                        + "(HF: batches loaded ahead per DataLoader worker, default none with its default of 0 workers).",
+                a -> a.dataloaderPrefetchFactor, (b, v) -> b.dataloaderPrefetchFactor((Integer) v));
         spec("bf16", "bf16", Boolean.class, false, false, "Train with bfloat16 autocast.", a -> a.bf16,
                 (b, v) -> b.bf16((Boolean) v));
         spec("fp16", "fp16", Boolean.class, false, false, "fp16 mixed precision: not supported by jtune (rejected).",
@@ -724,6 +737,7 @@ public final class TrainingArguments {
         private double labelSmoothingFactor = 0.0;
         private TrainSamplingStrategy trainSamplingStrategy = TrainSamplingStrategy.RANDOM;
         private boolean dataloaderDropLast = false;
+        private int dataloaderPrefetchFactor = 2;
         private boolean bf16 = false;
         private boolean fp16 = false;
         private int maxLength = 128;
@@ -772,6 +786,7 @@ public final class TrainingArguments {
             return this;
         }
         public Builder dataloaderDropLast(boolean v) { dataloaderDropLast = v; return this; }
+        public Builder dataloaderPrefetchFactor(int v) { dataloaderPrefetchFactor = v; return this; }
         public Builder bf16(boolean v) { bf16 = v; return this; }
         public Builder fp16(boolean v) { fp16 = v; return this; }
         public Builder maxLength(int v) { maxLength = v; return this; }

@@ -91,74 +91,81 @@ final class TrainingLoop {
             control.newEpoch();
             cb.onEpochBegin(args, state, control);
             int consumed = 0;
-            for (int w = 0; w < windows.size(); w++) {
-                List<int[]> window = windows.get(w);
-                consumed += window.size();
-                if (epoch == epochsDone && w < windowsToSkip) continue; // resume: skip what was already trained
-                cb.onStepBegin(args, state, control);
-                // 2. dropout masks depend only on (seed, step): a resumed run draws the same ones
-                Engine.manualSeed(args.seed() * 1_000_003L + state.globalStep());
-                double lr = schedule.lrAt(state.globalStep());
-                AdamWFactory.setLearningRate(opt, lr);
-                long itemsInWindow = 0;
-                for (int[] mb : window) itemsInWindow += itemsOf(train, mb);
-                // 3. micro-batches: loss mean / micro-batches in window (HF), or exact per-example weighting
-                double stepLoss = 0;
-                List<Integer> rows = new ArrayList<>();
-                for (int[] mb : window) {
-                    try (PointerScope scope = new PointerScope()) {
-                        Batch batch = Batch.collate(train, mb, trainer.collator());
-                        Tensor loss;
-                        try (Autocast ac = Autocast.bf16(args.bf16())) {
-                            loss = trainer.computeLoss(model, batch, false, itemsInWindow).loss();
+            // the micro-batches this epoch will run, in order, padded ahead on a background thread
+            List<int[]> toRun = new ArrayList<>();
+            int firstWindow = epoch == epochsDone ? windowsToSkip : 0;
+            for (int w = firstWindow; w < windows.size(); w++) toRun.addAll(windows.get(w));
+            try (BatchPrefetcher prefetch = new BatchPrefetcher(train, trainer.collator(), toRun, args.dataloaderPrefetchFactor())) {
+                for (int w = 0; w < windows.size(); w++) {
+                    List<int[]> window = windows.get(w);
+                    consumed += window.size();
+                    if (epoch == epochsDone && w < windowsToSkip) continue; // resume: skip what was already trained
+                    cb.onStepBegin(args, state, control);
+                    // 2. dropout masks depend only on (seed, step): a resumed run draws the same ones
+                    Engine.manualSeed(args.seed() * 1_000_003L + state.globalStep());
+                    double lr = schedule.lrAt(state.globalStep());
+                    AdamWFactory.setLearningRate(opt, lr);
+                    long itemsInWindow = 0;
+                    for (int[] mb : window) itemsInWindow += itemsOf(train, mb);
+                    // 3. micro-batches: loss mean / micro-batches in window (HF), or exact per-example weighting
+                    double stepLoss = 0;
+                    List<Integer> rows = new ArrayList<>();
+                    for (int[] mb : window) {
+                        try (PointerScope scope = new PointerScope()) {
+                            Batch batch = prefetch.next();
+                            if (batch.rows() != mb) throw new IllegalStateException("prefetched batch out of order");
+                            Tensor loss;
+                            try (Autocast ac = Autocast.bf16(args.bf16())) {
+                                loss = trainer.computeLoss(model, batch, false, itemsInWindow).loss();
+                            }
+                            double scale = args.averageLossExactMean() && itemsInWindow > 0
+                                    ? (double) batch.numItems() / itemsInWindow : 1.0 / window.size();
+                            Tensor scaled = loss.mul(new Scalar(scale));
+                            scaled.backward();
+                            stepLoss += scaled.item_double();
                         }
-                        double scale = args.averageLossExactMean() && itemsInWindow > 0
-                                ? (double) batch.numItems() / itemsInWindow : 1.0 / window.size();
-                        Tensor scaled = loss.mul(new Scalar(scale));
-                        scaled.backward();
-                        stepLoss += scaled.item_double();
+                        for (int r : mb) rows.add(r);
+                        samplesSeen += mb.length;
+                        cb.onSubstepEnd(args, state, control);
                     }
-                    for (int r : mb) rows.add(r);
-                    samplesSeen += mb.length;
-                    cb.onSubstepEnd(args, state, control);
+                    // 4. clip (the pre-clip norm is what HF logs as grad_norm)
+                    double gradNorm;
+                    try (PointerScope scope = new PointerScope()) {
+                        gradNorm = args.maxGradNorm() > 0 ? torch.clip_grad_norm_(paramVector, args.maxGradNorm())
+                                : torch.clip_grad_norm_(paramVector, Double.MAX_VALUE);
+                    }
+                    boolean finite = Double.isFinite(stepLoss) && Double.isFinite(gradNorm);
+                    if (!finite && !trainer.skipNonFiniteSteps()) {
+                        throw new JTuneException("the training loss became " + stepLoss + " (grad_norm " + gradNorm + ") at step "
+                                + (state.globalStep() + 1) + " (epoch " + (epoch + 1) + ", learning rate " + lr + ")",
+                                "a NaN or infinite loss would corrupt every weight; jtune stops instead of continuing (HF continues)",
+                                "lower --learning-rate, check the labels (NaN or huge regression targets), try without --bf16, "
+                                        + "or pass --skip-nonfinite-steps to skip such steps");
+                    }
+                    cb.onPreOptimizerStep(args, state, control);
+                    if (finite) opt.step();
+                    else nanSteps++;
+                    opt.zero_grad(true);
+                    cb.onOptimizerStep(args, state, control);
+                    state.globalStep(state.globalStep() + 1);
+                    state.epoch(epoch + (double) consumed / batches.size());
+                    // HF logging_nan_inf_filter: a non-finite loss counts as the average so far
+                    if (!finite && args.loggingNanInfFilter()) trLoss += trLoss / (1 + state.globalStep() - 1 - lastLogged);
+                    else trLoss += stepLoss;
+                    records.add(new TrainOutput.StepRecord(state.globalStep(), stepLoss, gradNorm, lr, rows.stream().mapToInt(i -> i).toArray()));
+                    control.newStep();
+                    cb.onStepEnd(args, state, control);
+                    if (trainer.stopRequested()) { // interrupted (Ctrl-C): keep what was learned, resumable
+                        control.shouldSave(true);
+                        control.shouldTrainingStop(true);
+                        LOG.log(System.Logger.Level.WARNING, "stop requested: saving checkpoint-" + state.globalStep() + " and stopping");
+                    }
+                    double[] acc = {trLoss, totalLoss};
+                    lastLogged = maybeLogSaveEvaluate(state, control, acc, lastLogged, gradNorm, lr, opt, nanSteps, schedule);
+                    trLoss = acc[0];
+                    totalLoss = acc[1];
+                    if (control.shouldTrainingStop() || control.shouldEpochStop()) break;
                 }
-                // 4. clip (the pre-clip norm is what HF logs as grad_norm)
-                double gradNorm;
-                try (PointerScope scope = new PointerScope()) {
-                    gradNorm = args.maxGradNorm() > 0 ? torch.clip_grad_norm_(paramVector, args.maxGradNorm())
-                            : torch.clip_grad_norm_(paramVector, Double.MAX_VALUE);
-                }
-                boolean finite = Double.isFinite(stepLoss) && Double.isFinite(gradNorm);
-                if (!finite && !trainer.skipNonFiniteSteps()) {
-                    throw new JTuneException("the training loss became " + stepLoss + " (grad_norm " + gradNorm + ") at step "
-                            + (state.globalStep() + 1) + " (epoch " + (epoch + 1) + ", learning rate " + lr + ")",
-                            "a NaN or infinite loss would corrupt every weight; jtune stops instead of continuing (HF continues)",
-                            "lower --learning-rate, check the labels (NaN or huge regression targets), try without --bf16, "
-                                    + "or pass --skip-nonfinite-steps to skip such steps");
-                }
-                cb.onPreOptimizerStep(args, state, control);
-                if (finite) opt.step();
-                else nanSteps++;
-                opt.zero_grad(true);
-                cb.onOptimizerStep(args, state, control);
-                state.globalStep(state.globalStep() + 1);
-                state.epoch(epoch + (double) consumed / batches.size());
-                // HF logging_nan_inf_filter: a non-finite loss counts as the average so far
-                if (!finite && args.loggingNanInfFilter()) trLoss += trLoss / (1 + state.globalStep() - 1 - lastLogged);
-                else trLoss += stepLoss;
-                records.add(new TrainOutput.StepRecord(state.globalStep(), stepLoss, gradNorm, lr, rows.stream().mapToInt(i -> i).toArray()));
-                control.newStep();
-                cb.onStepEnd(args, state, control);
-                if (trainer.stopRequested()) { // interrupted (Ctrl-C): keep what was learned, resumable
-                    control.shouldSave(true);
-                    control.shouldTrainingStop(true);
-                    LOG.log(System.Logger.Level.WARNING, "stop requested: saving checkpoint-" + state.globalStep() + " and stopping");
-                }
-                double[] acc = {trLoss, totalLoss};
-                lastLogged = maybeLogSaveEvaluate(state, control, acc, lastLogged, gradNorm, lr, opt, nanSteps, schedule);
-                trLoss = acc[0];
-                totalLoss = acc[1];
-                if (control.shouldTrainingStop() || control.shouldEpochStop()) break;
             }
             windowsToSkip = 0;
             cb.onEpochEnd(args, state, control);

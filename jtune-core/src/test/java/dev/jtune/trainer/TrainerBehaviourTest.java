@@ -56,6 +56,24 @@ class TrainerBehaviourTest {
     }
 
     @Test
+    void prefetchingBatchesChangesNothing(@TempDir Path tmp) throws Exception {
+        // random order, gradient accumulation with a ragged last window, dropout on: padded ahead (2) or on the
+        // training thread (0), the run must be the same bit for bit
+        TrainingArguments.Builder ab = TrainFixtures.args(single, tmp.resolve("ahead"))
+                .trainSamplingStrategy(TrainSamplingStrategy.RANDOM).maxSteps(6).gradientAccumulationSteps(3).loggingSteps(1)
+                .saveStrategy(SaveStrategy.STEPS).saveSteps(6);
+        assertEquals(2, ab.build().dataloaderPrefetchFactor(), "prefetching is on by default");
+        trainer(model(), ab.build()).build().train();
+        trainer(model(), ab.outputDir(tmp.resolve("inline").toString()).dataloaderPrefetchFactor(0).build()).build().train();
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("ahead/checkpoint-6/model.safetensors")),
+                Files.readAllBytes(tmp.resolve("inline/checkpoint-6/model.safetensors")));
+        assertEquals(TrainerState.loadFromJson(tmp.resolve("ahead/checkpoint-6/trainer_state.json")).logHistory(),
+                TrainerState.loadFromJson(tmp.resolve("inline/checkpoint-6/trainer_state.json")).logHistory());
+        JTuneException e = assertThrows(JTuneException.class, () -> TrainingArguments.builder().dataloaderPrefetchFactor(-1).build());
+        assertTrue(e.getMessage().contains("dataloader_prefetch_factor"), e.getMessage());
+    }
+
+    @Test
     void resumeFromACheckpointIsBitForBitIdentical(@TempDir Path tmp) throws Exception {
         TrainingArguments.Builder ab = TrainFixtures.args(single, tmp.resolve("full"))
                 .trainSamplingStrategy(TrainSamplingStrategy.RANDOM).maxSteps(12).loggingSteps(5).saveStrategy(SaveStrategy.STEPS).saveSteps(4);

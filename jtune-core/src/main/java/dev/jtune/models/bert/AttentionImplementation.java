@@ -6,6 +6,9 @@ public enum AttentionImplementation {
     EAGER,
     /** libtorch's fused {@code scaled_dot_product_attention} (the fast path in fp32 on CPU). */
     SDPA,
-    /** SDPA when the query is float32 or needs no gradient (inference), eager for bf16-autocast training: the faster path on CPU. */
+    /**
+     * The faster path on CPU, as measured by jtune-bench: SDPA when no gradient is needed (inference) and for float32
+     * training without attention dropout; eager for bf16-autocast training and for training with attention dropout.
+     */
     AUTO
 }

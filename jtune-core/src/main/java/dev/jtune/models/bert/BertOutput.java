@@ -19,7 +19,6 @@ public final class BertOutput extends Module {
 
     /** hidden (B, L, I), attentionOutput (B, L, H) -> (B, L, H). */
     public Tensor forward(Tensor hidden, Tensor attentionOutput) {
-        Tensor x = Nn.dropout(dense.forward(hidden), dropoutProb, is_training());
-        return layerNorm.forward(x.add(attentionOutput));
+        return layerNorm.forward(Nn.dropoutAdd(dense.forward(hidden), attentionOutput, dropoutProb, is_training()));
     }
 }

@@ -38,20 +38,46 @@ public final class BertSelfAttention extends Module {
         Tensor k = splitHeads(key.forward(hidden));   // (B, heads, L, d)
         Tensor v = splitHeads(value.forward(hidden)); // (B, heads, L, d)
         Tensor context;
-        // AUTO (measured by jtune-bench): the fused kernel in fp32 and whenever no backward follows; eager for bf16
-        // training, where CPU SDPA's backward is several times slower than eager on AMX
+        // AUTO (measured by jtune-bench): the fused kernel whenever no backward follows, and in fp32 training without
+        // attention dropout; eager for bf16 training, where CPU SDPA's backward is several times slower than eager on
+        // AMX, and for training with attention dropout, where SDPA falls back to its unfused path with libtorch's
+        // slower dropout mask (eager + jtune's Dropout: 1.54 vs 1.59 s per MiniLM 32x128 fp32 step)
+        boolean attentionDropout = is_training() && dropoutProb > 0;
         boolean sdpa = implementation == AttentionImplementation.SDPA || (implementation == AttentionImplementation.AUTO
-                && (q.scalar_type().value == torch.ScalarType.Float.value || !q.requires_grad()));
+                && (!q.requires_grad() || (q.scalar_type().value == torch.ScalarType.Float.value && !attentionDropout)));
         if (sdpa) {
             double p = is_training() ? dropoutProb : 0.0;
             context = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(extendedMask), p, false,
                     new DoubleOptional(1.0 / Math.sqrt(headSize)), false); // (B, heads, L, d)
         } else {
-            Tensor scores = q.matmul(k.transpose(-1, -2)).div(Nn.scalar(Math.sqrt(headSize))); // (B, heads, L, L)
-            scores = scores.add(extendedMask);
-            Tensor probs = scores.softmax(-1);
-            probs = Nn.dropout(probs, dropoutProb, is_training());
-            context = probs.matmul(v); // (B, heads, L, d)
+            // HF: softmax(q·kᵀ/√d + mask) · v. The 1/√d scale is applied to q, which has L/d times fewer elements
+            // than the scores (as SDPA does), and the mask is added in the scores' dtype (bf16 under autocast, where
+            // softmax computes in fp32 anyway); equal to HF's order up to rounding.
+            Tensor scores = q.mul(Nn.scalar(1.0 / Math.sqrt(headSize))).matmul(k.transpose(-1, -2)); // (B, heads, L, L)
+            scores = scores.add(extendedMask.to(scores.scalar_type()));
+            Tensor probs;
+            if (scores.scalar_type().value == torch.ScalarType.BFloat16.value && torch.is_autocast_enabled(torch.DeviceType.CPU)) {
+                // autocast runs softmax in fp32: a cast in, a fp32 (B, heads, L, L) out, a cast back for the matmul,
+                // and the same again in backward. libtorch's bf16 softmax accumulates in fp32 inside and rounds once
+                // to bf16, where the matmul would round anyway: one bf16 tensor instead of three passes.
+                torch.set_autocast_enabled(torch.DeviceType.CPU, false);
+                try {
+                    probs = scores.softmax(-1);
+                } finally {
+                    torch.set_autocast_enabled(torch.DeviceType.CPU, true);
+                }
+            } else {
+                probs = scores.softmax(-1);
+            }
+            if (is_training() && dropoutProb > 0 && dropoutProb < 1) {
+                // dropout on the probabilities in v's dtype (the matmul would cast them anyway), with the 1/(1-p)
+                // scale moved onto the (L/d times smaller) context: (probs·keep/(1-p))·v = ((probs·keep)·v)/(1-p)
+                if (probs.scalar_type().value != v.scalar_type().value) probs = probs.to(v.scalar_type());
+                Tensor keep = dev.jtune.torch.Dropout.keepMask(probs.sizes().vec().get(), dropoutProb);
+                context = probs.mul(keep).matmul(v).mul(Nn.scalar(1.0 / (1.0 - dropoutProb))); // (B, heads, L, d)
+            } else {
+                context = probs.matmul(v); // (B, heads, L, d)
+            }
         }
         return context.transpose(1, 2).contiguous().view(b, l, (long) numHeads * headSize); // (B, L, H)
     }

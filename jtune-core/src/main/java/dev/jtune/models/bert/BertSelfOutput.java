@@ -19,7 +19,6 @@ public final class BertSelfOutput extends Module {
 
     /** hidden (B, L, H), input (B, L, H) -> (B, L, H). */
     public Tensor forward(Tensor hidden, Tensor input) {
-        Tensor x = Nn.dropout(dense.forward(hidden), dropoutProb, is_training());
-        return layerNorm.forward(x.add(input));
+        return layerNorm.forward(Nn.dropoutAdd(dense.forward(hidden), input, dropoutProb, is_training()));
     }
 }

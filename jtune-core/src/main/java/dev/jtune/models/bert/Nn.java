@@ -33,8 +33,19 @@ final class Nn {
         };
     }
 
+    /** {@code F.dropout(x, p, training)}: jtune's cheaper-mask dropout (see {@link dev.jtune.torch.Dropout}). */
     static Tensor dropout(Tensor x, double p, boolean training) {
-        return training && p > 0 ? torch.dropout(x, p, true) : x;
+        return training && p > 0 ? dev.jtune.torch.Dropout.apply(x, p) : x;
+    }
+
+    /**
+     * {@code residual + dropout(x)} (HF: {@code LayerNorm(dropout(dense(h)) + input)}) with the 1/(1-p) scale folded
+     * into the add: one elementwise pass fewer than dropout then add.
+     */
+    static Tensor dropoutAdd(Tensor x, Tensor residual, double p, boolean training) {
+        if (!training || p <= 0 || p >= 1) return dropout(x, p, training).add(residual);
+        Tensor keep = dev.jtune.torch.Dropout.keepMask(x.sizes().vec().get(), p);
+        return residual.add(x.mul(keep), new Scalar(1.0 / (1.0 - p)));
     }
 
     static Scalar scalar(double v) {

@@ -1,0 +1,55 @@
+package dev.jtune.torch;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The engine configuration the CLI runs with: MKL as fp32 BLAS when its jar is present, glibc malloc tuned. */
+class EngineTest {
+    @Test
+    void mklIsLoadedWhenItsJarIsOnTheClasspath() {
+        assertTrue(Engine.mklOnClasspath(), "jtune-core's tests carry org.bytedeco:mkl (linux-x86_64-redist)");
+        assertEquals("MKL", Engine.blas());
+        assertTrue(Engine.mallocTuned(), "mallopt through JNA on Linux/glibc");
+    }
+
+    /** A fresh JVM (the BLAS is chosen once per process) with the given system property; prints Engine.blas(). */
+    private static String childBlas(String property) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), property,
+                "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir", ""),
+                EngineProbe.class.getName())).redirectErrorStream(true);
+        pb.environment().remove("JTUNE_BLAS");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        return p.exitValue() + ":" + out.strip().lines().reduce((a, b) -> b).orElse("");
+    }
+
+    @Test
+    void mklByDefaultOpenBlasOnRequestAndABadChoiceIsAnError() throws Exception {
+        assertEquals("0:MKL", childBlas("-Djtune.blas=auto"), "auto: MKL because its jar is on the classpath");
+        assertEquals("0:OpenBLAS", childBlas("-Djtune.blas=openblas"));
+        String bad = childBlas("-Djtune.blas=atlas");
+        assertTrue(bad.startsWith("2:") && bad.contains("mkl, openblas or auto"), bad);
+    }
+
+    /** Child-JVM entry point for {@link EngineTest}. */
+    public static final class EngineProbe {
+        public static void main(String[] args) {
+            try {
+                System.out.println(Engine.blas());
+            } catch (dev.jtune.JTuneException e) {
+                System.out.println(e.getMessage().replace('\n', ' '));
+                System.exit(2);
+            }
+        }
+    }
+}
