@@ -248,10 +248,13 @@ public final class Bench {
             m.put("rss_mib", round(ProcMemory.rssMiB()));
             m.put("javacpp_physical_mib", round(Pointer.physicalBytes() / 1048576.0));
             m.put("javacpp_tracked_mib", round(Pointer.totalBytes() / 1048576.0));
+            Runtime rt = Runtime.getRuntime();
+            m.put("java_heap_committed_mib", round(rt.totalMemory() / 1048576.0));
+            m.put("java_heap_used_mib", round((rt.totalMemory() - rt.freeMemory()) / 1048576.0));
             m.put("step_seconds", round(seconds));
             rssSamples.add(m);
-            System.out.printf(Locale.ROOT, "  step %5d  RSS %8.1f MiB  JavaCPP-tracked %7.1f MiB  last step %.3f s%n", step,
-                    (double) m.get("rss_mib"), (double) m.get("javacpp_tracked_mib"), seconds);
+            System.out.printf(Locale.ROOT, "  step %5d  RSS %8.1f MiB  JavaCPP-tracked %7.1f MiB  Java heap committed %7.1f MiB  last step %.3f s%n",
+                    step, (double) m.get("rss_mib"), (double) m.get("javacpp_tracked_mib"), (double) m.get("java_heap_committed_mib"), seconds);
         });
         if (rssSamples.size() >= 2) {
             double from = Double.NaN, max = Double.NEGATIVE_INFINITY, min = Double.POSITIVE_INFINITY, last = Double.NaN;

@@ -158,6 +158,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             out.println("Loss: " + trainer.lossDescription());
             if (calibrateThresholds != null) checkCalibration(model, eval);
             out.println("Training: " + describe(args, train) + (resume == null ? "" : ", resuming from " + resume));
+            out.println("Engine: " + dev.jtune.torch.Engine.describe());
             out.flush();
 
             // 2. Train (checkpoints are written atomically by the Trainer), evaluate, save.

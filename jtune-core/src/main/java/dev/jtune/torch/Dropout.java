@@ -1,6 +1,5 @@
 package dev.jtune.torch;
 
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.MemoryFormatOptional;
@@ -35,17 +34,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Dropout {
     /** int32 draws per chunk: each chunk has its own generator seed; fixed, so masks do not depend on threads. */
     static final long CHUNK = 1L << 18;
-    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "jtune-dropout");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Helper threads for the draws: a fixed set (no thread churn over a long run), created on first use. */
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors() - 1), r -> {
+                Thread t = new Thread(r, "jtune-dropout");
+                t.setDaemon(true);
+                return t;
+            });
     /** One generator per thread, kept for the thread's life (retained, so no caller's PointerScope frees it). */
-    private static final ThreadLocal<Generator> GENERATOR = ThreadLocal.withInitial(() -> {
-        Generator g = torch.createCPUGenerator(0);
-        g.retainReference();
-        return g;
-    });
+    private static final ThreadLocal<Rng> GENERATOR = ThreadLocal.withInitial(Rng::new);
+
+    /** A thread's generator and its optional wrapper, made once and never freed by a caller's PointerScope. */
+    private static final class Rng {
+        final Generator generator = torch.createCPUGenerator(0);
+        final GeneratorOptional optional;
+
+        Rng() {
+            generator.retainReference();
+            optional = new GeneratorOptional(generator);
+            optional.retainReference();
+        }
+    }
 
     private Dropout() {}
 
@@ -66,15 +75,15 @@ public final class Dropout {
         long base = nextSeed();
         int chunks = (int) ((words + CHUNK - 1) / CHUNK);
         int workers = Math.min(chunks, Math.max(1, torch.get_num_threads())) - 1;
+        // the chunk views are made here, so the helper threads only draw (no allocations of theirs in the heap)
+        Tensor[] views = new Tensor[chunks];
+        for (int c = 0; c < chunks; c++) views[c] = bits.narrow(0, c * CHUNK, Math.min(CHUNK, words - c * CHUNK));
         AtomicInteger next = new AtomicInteger();
         Runnable fill = () -> {
-            Generator g = GENERATOR.get();
-            try (PointerScope scope = new PointerScope()) {
-                for (int c; (c = next.getAndIncrement()) < chunks; ) {
-                    long from = c * CHUNK, len = Math.min(CHUNK, words - from);
-                    g.set_current_seed(base + c);
-                    bits.narrow(0, from, len).random_(new GeneratorOptional(g));
-                }
+            Rng rng = GENERATOR.get();
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                rng.generator.set_current_seed(base + c);
+                views[c].random_(rng.optional);
             }
         };
         List<Future<?>> helpers = new ArrayList<>(workers);

@@ -125,6 +125,13 @@ public final class Engine {
                 || cl.getResource("org/bytedeco/mkl/" + platform + "/libmkl_rt.so") != null;
     }
 
+    /** One line for logs: the engine configuration a run uses (BLAS, threads, AMX, malloc). */
+    public static String describe() {
+        init();
+        return "libtorch CPU, fp32 BLAS " + blas + ", " + torch.get_num_threads() + " intra-op threads, "
+                + (cpuSupportsAmxBf16() ? "AMX bf16" : "no AMX (bf16 would be emulated)") + (mallocTuned ? ", malloc tuned" : "");
+    }
+
     /** The fp32 BLAS libtorch uses: "MKL" or "OpenBLAS" (after {@link #init()}). */
     public static String blas() {
         init();

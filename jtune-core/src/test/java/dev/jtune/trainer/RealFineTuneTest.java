@@ -65,14 +65,16 @@ class RealFineTuneTest {
     @Test
     void sst2SingleLabel() {
         Dataset all = DatasetReader.read(Fixtures.data("sst2-train-4k.tsv"), ReadOptions.builder().build());
-        Dataset train = slice(all, 0, 1200), eval = slice(all, 3600, 4000);
+        // 2,000 held-out rows, so that the bf16-vs-fp32 comparison resolves 0.5 points (10 rows)
+        Dataset train = slice(all, 0, 1200), eval = slice(all, 2000, 4000);
         TrainingArguments.Builder args = TrainingArguments.builder().learningRate(1e-4).numTrainEpochs(2).perDeviceTrainBatchSize(16)
                 .perDeviceEvalBatchSize(64).maxLength(64).warmupSteps(0.1).weightDecay(0.01);
         Map<String, Double> fp32 = fineTune("sst2", train, eval, FromPretrainedOptions.builder().numLabels(2).build(), args, false);
         assertTrue(fp32.get("eval_accuracy") > 0.78, "SST-2 accuracy " + fp32.get("eval_accuracy"));
         assertTrue(fp32.get("eval_loss") < fp32.get("eval_loss_before"));
         if (FAST_BF16) {
-            // the same run under bf16 autocast (AMX): accuracy within 2 points of fp32 (400 rows: 8 examples)
+            // the same run under bf16 autocast (AMX): accuracy within 2 points of fp32 (2,000 rows: 40 examples); the
+            // issue-5 target is 0.5 points, reported from the RESULT line rather than asserted (run-to-run spread)
             Map<String, Double> bf16 = fineTune("sst2", train, eval, FromPretrainedOptions.builder().numLabels(2).build(), args.bf16(true), false);
             System.out.printf(Locale.ROOT, "RESULT sst2 accuracy fp32 %.4f bf16 %.4f (%.1f s vs %.1f s)%n", fp32.get("eval_accuracy"),
                     bf16.get("eval_accuracy"), fp32.get("seconds"), bf16.get("seconds"));

@@ -55,20 +55,7 @@ public final class BertSelfAttention extends Module {
             // softmax computes in fp32 anyway); equal to HF's order up to rounding.
             Tensor scores = q.mul(Nn.scalar(1.0 / Math.sqrt(headSize))).matmul(k.transpose(-1, -2)); // (B, heads, L, L)
             scores = scores.add(extendedMask.to(scores.scalar_type()));
-            Tensor probs;
-            if (scores.scalar_type().value == torch.ScalarType.BFloat16.value && torch.is_autocast_enabled(torch.DeviceType.CPU)) {
-                // autocast runs softmax in fp32: a cast in, a fp32 (B, heads, L, L) out, a cast back for the matmul,
-                // and the same again in backward. libtorch's bf16 softmax accumulates in fp32 inside and rounds once
-                // to bf16, where the matmul would round anyway: one bf16 tensor instead of three passes.
-                torch.set_autocast_enabled(torch.DeviceType.CPU, false);
-                try {
-                    probs = scores.softmax(-1);
-                } finally {
-                    torch.set_autocast_enabled(torch.DeviceType.CPU, true);
-                }
-            } else {
-                probs = scores.softmax(-1);
-            }
+            Tensor probs = scores.softmax(-1);
             if (is_training() && dropoutProb > 0 && dropoutProb < 1) {
                 // dropout on the probabilities in v's dtype (the matmul would cast them anyway), with the 1/(1-p)
                 // scale moved onto the (L/d times smaller) context: (probs·keep/(1-p))·v = ((probs·keep)·v)/(1-p)
