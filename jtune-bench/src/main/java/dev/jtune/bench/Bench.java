@@ -251,10 +251,22 @@ public final class Bench {
             Runtime rt = Runtime.getRuntime();
             m.put("java_heap_committed_mib", round(rt.totalMemory() / 1048576.0));
             m.put("java_heap_used_mib", round((rt.totalMemory() - rt.freeMemory()) / 1048576.0));
+            m.put("jvm_non_heap_committed_mib", round(java.lang.management.ManagementFactory.getMemoryMXBean()
+                    .getNonHeapMemoryUsage().getCommitted() / 1048576.0));
+            double[] mi = ProcMemory.mallinfo();
+            if (mi != null) {
+                m.put("malloc_arena_mib", round(mi[0]));
+                m.put("malloc_mmap_mib", round(mi[1]));
+                m.put("malloc_in_use_mib", round(mi[2]));
+                m.put("malloc_free_kept_mib", round(mi[3]));
+            }
             m.put("step_seconds", round(seconds));
             rssSamples.add(m);
-            System.out.printf(Locale.ROOT, "  step %5d  RSS %8.1f MiB  JavaCPP-tracked %7.1f MiB  Java heap committed %7.1f MiB  last step %.3f s%n",
-                    step, (double) m.get("rss_mib"), (double) m.get("javacpp_tracked_mib"), (double) m.get("java_heap_committed_mib"), seconds);
+            System.out.printf(Locale.ROOT, "  step %5d  RSS %8.1f MiB  JavaCPP-tracked %5.1f MiB  Java heap %6.1f / non-heap %6.1f MiB"
+                            + "  malloc arena %s / mmap %s / in use %s MiB  last step %.3f s%n",
+                    step, (double) m.get("rss_mib"), (double) m.get("javacpp_tracked_mib"), (double) m.get("java_heap_committed_mib"),
+                    (double) m.get("jvm_non_heap_committed_mib"), m.getOrDefault("malloc_arena_mib", "-"), m.getOrDefault("malloc_mmap_mib", "-"),
+                    m.getOrDefault("malloc_in_use_mib", "-"), seconds);
         });
         if (rssSamples.size() >= 2) {
             double from = Double.NaN, max = Double.NEGATIVE_INFINITY, min = Double.POSITIVE_INFINITY, last = Double.NaN;

@@ -12,6 +12,28 @@ final class ProcMemory {
 
     static double peakMiB() { return field("VmHWM:"); }
 
+    /**
+     * glibc's own view of its heap ({@code mallinfo2}): {@code arena} = bytes obtained with sbrk/heaps, {@code hblkhd} =
+     * bytes in mmap'd blocks, {@code uordblks} = bytes in use, {@code fordblks} = free bytes kept; MiB, or null where
+     * libc has no mallinfo2 (glibc before 2.33, musl).
+     */
+    static double[] mallinfo() {
+        try {
+            com.sun.jna.Function f = com.sun.jna.NativeLibrary.getInstance("c").getFunction("mallinfo2");
+            MallInfo2 m = (MallInfo2) f.invoke(MallInfo2.class, new Object[0]);
+            double mib = 1048576.0;
+            return new double[] {m.arena / mib, m.hblkhd / mib, m.uordblks / mib, m.fordblks / mib};
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** struct mallinfo2 (glibc >= 2.33): ten size_t fields. */
+    @com.sun.jna.Structure.FieldOrder({"arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost"})
+    public static final class MallInfo2 extends com.sun.jna.Structure implements com.sun.jna.Structure.ByValue {
+        public long arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
+    }
+
     private static double field(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

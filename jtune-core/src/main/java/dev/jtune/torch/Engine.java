@@ -60,10 +60,14 @@ public final class Engine {
      * glibc malloc settings for libtorch's many large, short-lived CPU tensors (activations, masks, gradients of a few
      * to tens of MB each step): by default glibc serves each of them with a fresh mmap (or gives freed memory back
      * with trim), so every step pays page faults and the kernel zeroing those pages: 1.6 M faults and ~15% of a bf16
-     * MiniLM step. Here: one arena, no mmap for allocations, no trimming, so freed blocks are reused and resident
-     * memory stays at its high-water mark (flat after the first steps). Measured: MiniLM 32×128 bf16 with dropout
-     * 0.87 → 0.77 s/step, fp32 1.48 → 1.32. Called through JNA ({@code mallopt}); off with
-     * {@code -Djtune.malloc=default} / {@code JTUNE_MALLOC=default}, and a no-op where libc has no mallopt.
+     * MiniLM step. Here: no mmap for allocations and no trimming (and no new arenas for threads started later), so
+     * freed blocks are reused and resident memory stays at its high-water mark. Measured: MiniLM 32×128 bf16 with
+     * dropout 0.87 → 0.77-0.80 s/step, fp32 1.48 → 1.32; over 2,000 bf16 steps RSS stayed within 0.4 MB for 1,500
+     * steps, with one 63 MB rise of glibc's arena (fragmentation: bytes in use unchanged). Alternatives measured in
+     * jtune-bench/RESULTS.md: {@code MALLOC_ARENA_MAX=1} at start (the JVM's own allocations then share the tensors'
+     * arena and RSS crept up 60 MB in 900 steps) and a fixed 32 MB mmap threshold (5% slower, the same one-time
+     * rise). Called through JNA ({@code mallopt}); off with {@code -Djtune.malloc=default} /
+     * {@code JTUNE_MALLOC=default}, and a no-op where libc has no mallopt.
      *
      * @return whether the settings were applied
      */
@@ -75,7 +79,7 @@ public final class Engine {
         try {
             com.sun.jna.Function mallopt = com.sun.jna.NativeLibrary.getInstance("c").getFunction("mallopt");
             final int mTrimThreshold = -1, mMmapMax = -4, mArenaMax = -8;
-            boolean ok = mallopt.invokeInt(new Object[] {mArenaMax, 1}) == 1;
+            boolean ok = mallopt.invokeInt(new Object[] {mArenaMax, 1}) == 1; // no new arenas for later threads
             ok &= mallopt.invokeInt(new Object[] {mMmapMax, 0}) == 1;
             ok &= mallopt.invokeInt(new Object[] {mTrimThreshold, Integer.MAX_VALUE}) == 1;
             return ok;

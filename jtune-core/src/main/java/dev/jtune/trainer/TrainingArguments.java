@@ -586,6 +586,7 @@ public final class TrainingArguments {
                 if (key.equals("eval_strategy") && v.isNull()) continue;
                 if (key.equals("max_grad_norm") && v.isNull()) { b.maxGradNorm(0.0); continue; }
                 if (key.equals("warmup_steps") && v.isNull()) continue;
+                if (key.equals("dataloader_prefetch_factor") && v.isNull()) continue; // HF's default: keep jtune's 2
                 s.set.accept(b, parseJson(s, v, source, key));
                 continue;
             }

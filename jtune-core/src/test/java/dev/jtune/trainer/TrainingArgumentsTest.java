@@ -156,6 +156,14 @@ class TrainingArgumentsTest {
     }
 
     @Test
+    void prefetchFactorFromHfJson() {
+        // HF writes null (its default with 0 DataLoader workers): jtune keeps its own default of 2 batches ahead
+        assertEquals(2, TrainingArguments.fromJson("{\"dataloader_prefetch_factor\": null}").args().dataloaderPrefetchFactor());
+        assertEquals(0, TrainingArguments.fromJson("{\"dataloader_prefetch_factor\": 0}").args().dataloaderPrefetchFactor());
+        assertThrows(JTuneException.class, () -> TrainingArguments.fromJson("{\"dataloader_prefetch_factor\": -1}"));
+    }
+
+    @Test
     void importsHfJsonAndReportsIgnoredKeys() throws Exception {
         TrainingArguments.FromJsonResult r = TrainingArguments.fromJson(resource("hf_training_args_4x.json"));
         TrainingArguments a = r.args();
