@@ -49,7 +49,8 @@ class MiniLmSst2Test {
                 "--max-train-samples", "400", "--eval", eval.toString(), "--output-dir", out.toString(), "--max-length", "64",
                 "--num-train-epochs", "2", "--warmup-steps", "0.1", "--per-device-train-batch-size", "16",
                 "--per-device-eval-batch-size", "50", "--learning-rate", "1e-4", "--save-strategy", "no", "--no-progress"));
-        if (dev.jtune.torch.Engine.cpuSupportsAmxBf16()) trainArgs.add("--bf16"); // several times faster where AMX exists
+        boolean bf16 = dev.jtune.torch.Engine.cpuSupportsAmxBf16();
+        if (bf16) trainArgs.add("--bf16"); // several times faster where AMX exists
         assertEquals(0, train.run(trainArgs.toArray(new String[0])), train.all());
         System.out.printf("MiniLM SST-2 train (400 rows, 2 epochs): %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertContains(train.out.toString(), "rows:        400");
@@ -59,7 +60,8 @@ class MiniLmSst2Test {
 
         CliTestSupport ev = new CliTestSupport();
         assertEquals(0, ev.run("evaluate", "--model", out.toString(), "--data", eval.toString(), "--max-length", "64"), ev.all());
-        assertEquals(acc, JSON.readTree(ev.out.toString()).path("eval_accuracy").asDouble(), 1e-9);
+        // the training run evaluated under bf16 autocast, `evaluate` runs fp32: then one of the 200 rows may flip
+        assertEquals(acc, JSON.readTree(ev.out.toString()).path("eval_accuracy").asDouble(), bf16 ? 0.0051 : 1e-9);
 
         CliTestSupport pr = new CliTestSupport();
         Path preds = dir.resolve("p.jsonl");
