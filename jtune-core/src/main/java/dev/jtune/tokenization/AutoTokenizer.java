@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 public final class AutoTokenizer {
     static {
         System.setProperty("ai.djl.offline", "true"); // before any DJL class initialises: no network at all
+        dev.jtune.torch.Engine.configureNatives();    // and the BLAS choice, before libtorch loads (loads nothing)
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
