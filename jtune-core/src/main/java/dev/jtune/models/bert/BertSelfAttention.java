@@ -51,8 +51,10 @@ public final class BertSelfAttention extends Module {
                     new DoubleOptional(1.0 / Math.sqrt(headSize)), false); // (B, heads, L, d)
         } else {
             // HF: softmax(q·kᵀ/√d + mask) · v. The 1/√d scale is applied to q, which has L/d times fewer elements
-            // than the scores (as SDPA does), and the mask is added in the scores' dtype (bf16 under autocast, where
-            // softmax computes in fp32 anyway); equal to HF's order up to rounding.
+            // than the scores (as SDPA does): equal to HF's order up to rounding. The mask is added in the scores'
+            // dtype. Under bf16 autocast that keeps the scores in bf16, so softmax takes bf16 in and out (libtorch
+            // computes it in fp32 inside); HF's eager path promotes to fp32 there, its default SDPA path keeps the
+            // probabilities in bf16 as this does. Measured: 7% of a bf16 MiniLM step (0.78 -> 0.72 s).
             Tensor scores = q.mul(Nn.scalar(1.0 / Math.sqrt(headSize))).matmul(k.transpose(-1, -2)); // (B, heads, L, L)
             scores = scores.add(extendedMask.to(scores.scalar_type()));
             Tensor probs = scores.softmax(-1);
