@@ -62,8 +62,26 @@ public final class Dropout {
     public static Tensor apply(Tensor x, double p) {
         if (p <= 0) return x;
         if (p >= 1) return torch.dropout(x, p, true); // all zeros, as torch
-        Tensor keep = keepMask(x.sizes().vec().get(), p);
-        return x.mul(keep).mul_(new Scalar(1.0 / (1.0 - p)));
+        return x.mul(keepMask(x, p)).mul_(new Scalar(scale(p)));
+    }
+
+    /**
+     * {@code residual + dropout(x, p)} in training mode, with the 1/(1-p) scale folded into the add as its
+     * {@code alpha}: one elementwise pass fewer than dropout, then add (HF's {@code LayerNorm(dropout(dense(h)) + input)}).
+     */
+    public static Tensor applyAndAdd(Tensor x, Tensor residual, double p) {
+        if (p <= 0 || p >= 1) return apply(x, p).add(residual);
+        return residual.add(x.mul(keepMask(x, p)), new Scalar(scale(p)));
+    }
+
+    /** The inverted-dropout scale for the kept elements, {@code 1/(1-p)}. */
+    public static double scale(double p) {
+        return 1.0 / (1.0 - p);
+    }
+
+    /** {@link #keepMask(long[], double)} in the shape of {@code like}. */
+    public static Tensor keepMask(Tensor like, double p) {
+        return keepMask(like.sizes().vec().get(), p);
     }
 
     /** A bool tensor of {@code shape}, each element true with probability {@code 1 - round(p·2^15)/2^15}. */

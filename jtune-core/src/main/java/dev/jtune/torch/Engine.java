@@ -72,8 +72,7 @@ public final class Engine {
      * @return whether the settings were applied
      */
     static boolean tuneMalloc() {
-        String v = System.getProperty("jtune.malloc");
-        if (v == null) v = System.getenv("JTUNE_MALLOC");
+        String v = setting("jtune.malloc", "JTUNE_MALLOC");
         if ("default".equalsIgnoreCase(v == null ? "" : v.trim())) return false;
         if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) return false;
         try {
@@ -97,8 +96,7 @@ public final class Engine {
 
     /** {@code -Djtune.blas}, then {@code JTUNE_BLAS}: mkl, openblas or auto (default). */
     public static BlasChoice blasChoice() {
-        String v = System.getProperty("jtune.blas");
-        if (v == null) v = System.getenv("JTUNE_BLAS");
+        String v = setting("jtune.blas", "JTUNE_BLAS");
         if (v == null || v.isBlank()) return BlasChoice.AUTO;
         try {
             return BlasChoice.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
@@ -156,10 +154,15 @@ public final class Engine {
         return "OpenBLAS";
     }
 
+    /** An engine setting: the system property if set, else the environment variable, else null. */
+    private static String setting(String property, String env) {
+        String v = System.getProperty(property);
+        return v != null ? v : System.getenv(env);
+    }
+
     /** Intra-op threads: {@code -Djtune.threads}, then {@code JTUNE_THREADS}, else the number of cores. */
     public static int configuredThreads() {
-        String v = System.getProperty("jtune.threads");
-        if (v == null) v = System.getenv("JTUNE_THREADS");
+        String v = setting("jtune.threads", "JTUNE_THREADS");
         if (v != null) {
             try {
                 int n = Integer.parseInt(v.trim());

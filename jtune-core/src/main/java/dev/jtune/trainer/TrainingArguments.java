@@ -583,10 +583,8 @@ public final class TrainingArguments {
             if (key.equals("evaluation_strategy")) continue;
             Spec s = BY_HF.get(key);
             if (s != null) {
-                if (key.equals("eval_strategy") && v.isNull()) continue;
+                if (v.isNull() && NULL_KEEPS_DEFAULT.contains(key)) continue;
                 if (key.equals("max_grad_norm") && v.isNull()) { b.maxGradNorm(0.0); continue; }
-                if (key.equals("warmup_steps") && v.isNull()) continue;
-                if (key.equals("dataloader_prefetch_factor") && v.isNull()) continue; // HF's default: keep jtune's 2
                 s.set.accept(b, parseJson(s, v, source, key));
                 continue;
             }
@@ -595,6 +593,9 @@ public final class TrainingArguments {
         }
         return new FromJsonResult(b.build(), List.copyOf(ignored));
     }
+
+    /** Keys HF may write as null that mean "the default" here (dataloader_prefetch_factor: jtune's 2 batches ahead). */
+    private static final Set<String> NULL_KEEPS_DEFAULT = Set.of("eval_strategy", "warmup_steps", "dataloader_prefetch_factor");
 
     private static final Set<String> SUPPORTED_OPTIM = Set.of("adamw_torch", "adamw_torch_fused", "adamw_hf");
 

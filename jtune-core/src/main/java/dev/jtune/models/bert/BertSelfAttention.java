@@ -62,8 +62,8 @@ public final class BertSelfAttention extends Module {
                 // dropout on the probabilities in v's dtype (the matmul would cast them anyway), with the 1/(1-p)
                 // scale moved onto the (L/d times smaller) context: (probs·keep/(1-p))·v = ((probs·keep)·v)/(1-p)
                 if (probs.scalar_type().value != v.scalar_type().value) probs = probs.to(v.scalar_type());
-                Tensor keep = dev.jtune.torch.Dropout.keepMask(probs.sizes().vec().get(), dropoutProb);
-                context = probs.mul(keep).matmul(v).mul(Nn.scalar(1.0 / (1.0 - dropoutProb))); // (B, heads, L, d)
+                Tensor keep = dev.jtune.torch.Dropout.keepMask(probs, dropoutProb);
+                context = probs.mul(keep).matmul(v).mul(Nn.scalar(dev.jtune.torch.Dropout.scale(dropoutProb))); // (B, heads, L, d)
             } else {
                 context = probs.matmul(v); // (B, heads, L, d)
             }

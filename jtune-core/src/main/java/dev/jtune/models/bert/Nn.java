@@ -35,17 +35,12 @@ final class Nn {
 
     /** {@code F.dropout(x, p, training)}: jtune's cheaper-mask dropout (see {@link dev.jtune.torch.Dropout}). */
     static Tensor dropout(Tensor x, double p, boolean training) {
-        return training && p > 0 ? dev.jtune.torch.Dropout.apply(x, p) : x;
+        return training ? dev.jtune.torch.Dropout.apply(x, p) : x;
     }
 
-    /**
-     * {@code residual + dropout(x)} (HF: {@code LayerNorm(dropout(dense(h)) + input)}) with the 1/(1-p) scale folded
-     * into the add: one elementwise pass fewer than dropout then add.
-     */
+    /** {@code residual + dropout(x, p, training)}, see {@link dev.jtune.torch.Dropout#applyAndAdd}. */
     static Tensor dropoutAdd(Tensor x, Tensor residual, double p, boolean training) {
-        if (!training || p <= 0 || p >= 1) return dropout(x, p, training).add(residual);
-        Tensor keep = dev.jtune.torch.Dropout.keepMask(x.sizes().vec().get(), p);
-        return residual.add(x.mul(keep), new Scalar(1.0 / (1.0 - p)));
+        return training ? dev.jtune.torch.Dropout.applyAndAdd(x, residual, p) : x.add(residual);
     }
 
     static Scalar scalar(double v) {
