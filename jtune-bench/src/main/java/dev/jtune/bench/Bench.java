@@ -242,10 +242,17 @@ public final class Bench {
         Workload w = new Workload("rss", Shape.MINILM, 32, 128, true, bf16, attention(bf16), false, 0, o.rssSteps);
         System.out.printf(Locale.ROOT, "rss: %s, %d steps%n", w.label(), o.rssSteps);
         int every = Math.max(1, Math.min(100, o.rssSteps / 20));
+        // the peak of each window of `every` steps (VmHWM, reset after each sample), not only RSS at its end: the
+        // training loop gives free memory back every 200 steps, so RSS at one instant could look better than it is
+        boolean windowPeaks = ProcMemory.resetPeak();
         Runner.run(w, every, (step, seconds) -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("step", step);
             m.put("rss_mib", round(ProcMemory.rssMiB()));
+            if (windowPeaks) {
+                m.put("window_peak_rss_mib", round(ProcMemory.peakMiB()));
+                ProcMemory.resetPeak();
+            }
             m.put("javacpp_physical_mib", round(Pointer.physicalBytes() / 1048576.0));
             m.put("javacpp_tracked_mib", round(Pointer.totalBytes() / 1048576.0));
             Runtime rt = Runtime.getRuntime();
@@ -262,27 +269,33 @@ public final class Bench {
             }
             m.put("step_seconds", round(seconds));
             rssSamples.add(m);
-            System.out.printf(Locale.ROOT, "  step %5d  RSS %8.1f MiB  JavaCPP-tracked %5.1f MiB  Java heap %6.1f / non-heap %6.1f MiB"
+            System.out.printf(Locale.ROOT, "  step %5d  RSS %8.1f MiB  window peak %s MiB  JavaCPP-tracked %5.1f MiB  Java heap %6.1f / non-heap %6.1f MiB"
                             + "  malloc arena %s / mmap %s / in use %s MiB  last step %.3f s%n",
-                    step, (double) m.get("rss_mib"), (double) m.get("javacpp_tracked_mib"), (double) m.get("java_heap_committed_mib"),
+                    step, (double) m.get("rss_mib"), m.getOrDefault("window_peak_rss_mib", "-"), (double) m.get("javacpp_tracked_mib"), (double) m.get("java_heap_committed_mib"),
                     (double) m.get("jvm_non_heap_committed_mib"), m.getOrDefault("malloc_arena_mib", "-"), m.getOrDefault("malloc_mmap_mib", "-"),
                     m.getOrDefault("malloc_in_use_mib", "-"), seconds);
         });
         if (rssSamples.size() >= 2) {
-            double from = Double.NaN, max = Double.NEGATIVE_INFINITY, min = Double.POSITIVE_INFINITY, last = Double.NaN;
-            for (Map<String, Object> m : rssSamples) {
-                int step = (int) m.get("step");
-                double r = (double) m.get("rss_mib");
-                if (step >= Math.min(200, o.rssSteps / 5)) {
-                    if (Double.isNaN(from)) from = r;
-                    max = Math.max(max, r);
-                    min = Math.min(min, r);
-                }
-                last = r;
-            }
-            System.out.printf(Locale.ROOT, "  RSS after warm-up: first %.1f MiB, last %.1f MiB, growth %.1f MiB, range %.1f MiB (target: flat within 50 MB)%n",
-                    from, last, last - from, max - min);
+            summarise("RSS at the end of each window", "rss_mib");
+            if (windowPeaks) summarise("peak RSS of each window", "window_peak_rss_mib");
         }
+    }
+
+    /** First, last and range of one RSS series after warm-up (step 200, or a fifth of a shorter run). */
+    private void summarise(String what, String key) {
+        double from = Double.NaN, max = Double.NEGATIVE_INFINITY, min = Double.POSITIVE_INFINITY, last = Double.NaN;
+        for (Map<String, Object> m : rssSamples) {
+            int step = (int) m.get("step");
+            double r = (double) m.get(key);
+            if (step >= Math.min(200, o.rssSteps / 5)) {
+                if (Double.isNaN(from)) from = r;
+                max = Math.max(max, r);
+                min = Math.min(min, r);
+            }
+            last = r;
+        }
+        System.out.printf(Locale.ROOT, "  %s, after warm-up: first %.1f MiB, last %.1f MiB, growth %.1f MiB, range %.1f MiB (target: flat within 50 MB)%n",
+                what, from, last, last - from, max - min);
     }
 
     static double round(double v) { return Math.round(v * 1000) / 1000.0; }

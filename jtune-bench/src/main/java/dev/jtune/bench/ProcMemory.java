@@ -13,6 +13,19 @@ final class ProcMemory {
     static double peakMiB() { return field("VmHWM:"); }
 
     /**
+     * Resets the peak ({@code VmHWM}) to the current RSS by writing 5 to /proc/self/clear_refs (Linux 4.0+), so that
+     * {@link #peakMiB()} then gives the peak since this call; false where that is not allowed.
+     */
+    static boolean resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
      * glibc's own view of its heap ({@code mallinfo2}): {@code arena} = bytes obtained with sbrk/heaps, {@code hblkhd} =
      * bytes in mmap'd blocks, {@code uordblks} = bytes in use, {@code fordblks} = free bytes kept; MiB, or null where
      * libc has no mallinfo2 (glibc before 2.33, musl).

@@ -67,6 +67,7 @@ final class Runner {
                     t4 = System.nanoTime();
                 }
             }
+            Engine.releaseFreeMemoryAt(i + 1); // as the training loop does (every 200 steps; the timed runs are shorter)
             long t5 = System.nanoTime();
             if (listener != null && (i + 1) % every == 0) listener.after(i + 1, Stats.seconds(t5 - t0));
             int k = i - w.warmup();

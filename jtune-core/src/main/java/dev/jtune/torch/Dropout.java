@@ -79,13 +79,23 @@ public final class Dropout {
         return 1.0 / (1.0 - p);
     }
 
-    /** {@link #keepMask(long[], double)} in the shape of {@code like}. */
+    /**
+     * {@link #keepMask(long[], double, torch.ScalarType)} in the shape and dtype of {@code like}: 1 where kept, 0
+     * where dropped. In {@code like}'s dtype, so {@code like.mul(mask)} and its backward {@code grad.mul(mask)} run
+     * as same-dtype vectorized kernels; with a bool mask ATen converts the mask to a temporary on every multiply (a
+     * bf16 32×12×128×128 multiply and its backward: 14 ms with a bool mask, 2.2 ms with a bf16 one).
+     */
     public static Tensor keepMask(Tensor like, double p) {
-        return keepMask(like.sizes().vec().get(), p);
+        return keepMask(like.sizes().vec().get(), p, like.scalar_type());
     }
 
     /** A bool tensor of {@code shape}, each element true with probability {@code 1 - round(p·2^15)/2^15}. */
     public static Tensor keepMask(long[] shape, double p) {
+        return keepMask(shape, p, torch.ScalarType.Bool);
+    }
+
+    /** As {@link #keepMask(long[], double)}, with the mask written as 1/0 (true/false) in {@code dtype}. */
+    public static Tensor keepMask(long[] shape, double p, torch.ScalarType dtype) {
         long n = 1;
         for (long d : shape) n *= d;
         long words = (n + 1) / 2;
@@ -119,8 +129,10 @@ public final class Dropout {
         }
         // random_() on int32 gives 31 uniform bits: as two int16 halves, the low 15 bits of each are uniform
         long threshold = Math.round(p * 32768);
-        return bits.view(torch.ScalarType.Short).bitwise_and(new Scalar(0x7FFF)).ge(new Scalar(threshold))
-                .narrow(0, 0, n).view(shape);
+        Tensor mask = torch.empty(shape, new TensorOptions(dtype), new MemoryFormatOptional());
+        torch.ge_out(mask.view(n), bits.view(torch.ScalarType.Short).narrow(0, 0, n).bitwise_and(new Scalar(0x7FFF)),
+                new Scalar(threshold));
+        return mask;
     }
 
     /** A 62-bit seed drawn from libtorch's default CPU generator. */

@@ -155,6 +155,7 @@ final class TrainingLoop {
                     records.add(new TrainOutput.StepRecord(state.globalStep(), stepLoss, gradNorm, lr, rows.stream().mapToInt(i -> i).toArray()));
                     control.newStep();
                     cb.onStepEnd(args, state, control);
+                    Engine.releaseFreeMemoryAt(state.globalStep()); // holes left by fragmentation stop being resident
                     if (trainer.stopRequested()) { // interrupted (Ctrl-C): keep what was learned, resumable
                         control.shouldSave(true);
                         control.shouldTrainingStop(true);
@@ -226,6 +227,7 @@ final class TrainingLoop {
         boolean newBest = false;
         if (control.shouldEvaluate()) {
             Map<String, Double> metrics = trainer.evaluate(trainer.evalFeatures(), "eval", control);
+            Engine.releaseFreeMemory(); // evaluation's batch shapes differ from training's: give their memory back
             newBest = BestMetric.determineBestMetric(args, state, metrics);
             control.shouldEvaluate(false);
         }
