@@ -63,7 +63,8 @@ public final class Engine {
      * MiniLM step. Here: no mmap for allocations and no trimming (and no new arenas for threads started later), so
      * freed blocks are reused and resident memory stays at its high-water mark. Measured: MiniLM 32×128 bf16 with
      * dropout 0.87 → 0.77-0.80 s/step, fp32 1.48 → 1.32; over 2,000 bf16 steps RSS stayed within 0.4 MB for 1,500
-     * steps, with one 63 MB rise of glibc's arena (fragmentation: bytes in use unchanged). Alternatives measured in
+     * steps, with one 63 MB rise of glibc's arena (fragmentation: bytes in use unchanged), which
+     * {@link #releaseFreeMemory()} every 200 steps now gives back. Alternatives measured in
      * jtune-bench/RESULTS.md: {@code MALLOC_ARENA_MAX=1} at start (the JVM's own allocations then share the tensors'
      * arena and RSS crept up 60 MB in 900 steps) and a fixed 32 MB mmap threshold (5% slower, the same one-time
      * rise). Called through JNA ({@code mallopt}); off with {@code -Djtune.malloc=default} /

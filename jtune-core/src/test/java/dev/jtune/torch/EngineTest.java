@@ -1,5 +1,6 @@
 package dev.jtune.torch;
 
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,6 +19,29 @@ class EngineTest {
         assertTrue(Engine.mklOnClasspath(), "jtune-core's tests carry org.bytedeco:mkl (linux-x86_64-redist)");
         assertEquals("MKL", Engine.blas());
         assertTrue(Engine.mallocTuned(), "mallopt through JNA on Linux/glibc");
+    }
+
+    /**
+     * With the tuned settings glibc keeps freed tensor memory resident for reuse; {@code releaseFreeMemory} must give
+     * it back (the training loop relies on it to keep RSS flat over long runs).
+     */
+    @Test
+    void freedTensorMemoryStaysResidentUntilReleased() {
+        assertTrue(Engine.mallocTuned());
+        double mib = 1048576.0;
+        Engine.releaseFreeMemory();
+        double before = org.bytedeco.javacpp.Pointer.physicalBytes() / mib;
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            // 8 blocks of 32 MiB, written, so every page is resident
+            for (int i = 0; i < 8; i++) torch.ones(new long[] {8L << 20}, new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Float));
+        }
+        double kept = org.bytedeco.javacpp.Pointer.physicalBytes() / mib;
+        assertTrue(kept - before > 200, "freed blocks stay resident (no trim, no mmap): " + before + " -> " + kept + " MiB");
+        assertTrue(Engine.releaseFreeMemory(), "malloc_trim released memory");
+        double after = org.bytedeco.javacpp.Pointer.physicalBytes() / mib;
+        assertTrue(kept - after > 200, "released: " + kept + " -> " + after + " MiB");
+        assertTrue(!Engine.releaseFreeMemoryAt(0) && !Engine.releaseFreeMemoryAt(Engine.RELEASE_EVERY_STEPS + 1),
+                "only at positive multiples of the interval");
     }
 
     /** A fresh JVM (the BLAS is chosen once per process) with the given system property; prints Engine.blas(). */
