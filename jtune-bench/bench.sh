@@ -13,6 +13,10 @@ if [[ -z "$jar" || ! -f "$cp_file" ]]; then
 fi
 java="java"
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then java="$JAVA_HOME/bin/java"; fi
+# the allocator choice of ../jtune (jemalloc when installed; JTUNE_MALLOC=glibc to compare)
+# shellcheck source=../launcher-env.sh
+source "$here/../launcher-env.sh"
+jtune_malloc_env
 # shellcheck disable=SC2086  # JTUNE_JAVA_OPTS is a list of options
 exec "$java" \
     "-Xmx${JTUNE_HEAP:-2g}" \

@@ -19,6 +19,7 @@ public final class Engine {
     private static volatile boolean initialised;
     private static volatile String blas = "unknown";
     private static volatile boolean mallocTuned;
+    private static volatile boolean jemalloc;
 
     private Engine() {}
 
@@ -29,7 +30,14 @@ public final class Engine {
         if (initialised) return;
         boolean alreadyLoaded = libtorchLoaded();
         configureNatives();
-        mallocTuned = tuneMalloc();
+        jemalloc = jemallocLoaded();
+        if (mallocChoice().equals("jemalloc") && !jemalloc) {
+            throw new dev.jtune.JTuneException("JTUNE_MALLOC / -Djtune.malloc is 'jemalloc' but this process does not run on jemalloc",
+                    "jemalloc must be preloaded before the JVM starts; the jtune launcher does that when libjemalloc.so.2 is installed",
+                    "install it (Debian: apt-get install libjemalloc2) and use ./jtune, start the JVM with "
+                            + "LD_PRELOAD=/path/to/libjemalloc.so.2, or set JTUNE_MALLOC=auto");
+        }
+        mallocTuned = !jemalloc && tuneMalloc();
         org.bytedeco.javacpp.Loader.load(torch.class);
         blas = loadedBlas();
         if (alreadyLoaded && mklOnClasspath() && !"MKL".equals(blas) && blasChoice() != BlasChoice.OPENBLAS) {
@@ -48,6 +56,7 @@ public final class Engine {
      * the BLAS choice) without loading anything: cheap, idempotent, for a {@code main} to call first.
      */
     public static synchronized void configureNatives() {
+        mallocChoice(); // a bad JTUNE_MALLOC is reported here, at the entry point, not from a static initialiser
         System.setProperty("ai.djl.offline", "true");
         // Prefer the natives shipped in the JavaCPP jars over anything on the system library path.
         if (System.getProperty("org.bytedeco.javacpp.pathsFirst") == null) {
@@ -68,13 +77,13 @@ public final class Engine {
      * jtune-bench/RESULTS.md: {@code MALLOC_ARENA_MAX=1} at start (the JVM's own allocations then share the tensors'
      * arena and RSS crept up 60 MB in 900 steps) and a fixed 32 MB mmap threshold (5% slower, the same one-time
      * rise). Called through JNA ({@code mallopt}); off with {@code -Djtune.malloc=default} /
-     * {@code JTUNE_MALLOC=default}, and a no-op where libc has no mallopt.
+     * {@code JTUNE_MALLOC=default}, a no-op where libc has no mallopt, and skipped when the process runs on jemalloc
+     * (the better choice where it is installed: flat RSS without trimming, see {@link #jemallocLoaded()}).
      *
      * @return whether the settings were applied
      */
     static boolean tuneMalloc() {
-        String v = setting("jtune.malloc", "JTUNE_MALLOC");
-        if ("default".equalsIgnoreCase(v == null ? "" : v.trim())) return false;
+        if (mallocChoice().equals("default")) return false;
         if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) return false;
         try {
             com.sun.jna.Function mallopt = com.sun.jna.NativeLibrary.getInstance("c").getFunction("mallopt");
@@ -106,23 +115,64 @@ public final class Engine {
      */
     public static boolean releaseFreeMemory() {
         init();
-        if (!mallocTuned) return false;
         try {
+            if (jemalloc) { // all arenas (MALLCTL_ARENAS_ALL = 4096)
+                return com.sun.jna.NativeLibrary.getProcess().getFunction("mallctl")
+                        .invokeInt(new Object[] {"arena.4096.purge", null, null, null, 0L}) == 0;
+            }
+            if (!mallocTuned) return false;
             return com.sun.jna.NativeLibrary.getInstance("c").getFunction("malloc_trim").invokeInt(new Object[] {0L}) == 1;
         } catch (Throwable t) {
             return false;
         }
     }
 
-    /** {@link #releaseFreeMemory()} when {@code step} is a positive multiple of {@link #RELEASE_EVERY_STEPS}. */
+    /**
+     * {@link #releaseFreeMemory()} when {@code step} is a positive multiple of {@link #RELEASE_EVERY_STEPS}, under
+     * glibc malloc only: jemalloc keeps its size classes apart and its RSS stayed flat to 3.3 MB without it.
+     */
     public static boolean releaseFreeMemoryAt(long step) {
-        return step > 0 && step % RELEASE_EVERY_STEPS == 0 && releaseFreeMemory();
+        return !jemalloc && step > 0 && step % RELEASE_EVERY_STEPS == 0 && releaseFreeMemory();
+    }
+
+    /**
+     * Whether the process runs on jemalloc (the {@code jtune} launcher preloads it when {@code libjemalloc.so.2} is
+     * installed; see {@code launcher-env.sh}): then glibc's malloc is not used and jtune leaves it alone.
+     */
+    static boolean jemallocLoaded() {
+        try {
+            com.sun.jna.NativeLibrary.getProcess().getFunction("mallctl");
+            return true;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /** The native allocator jtune runs on: "jemalloc", "glibc (tuned)" or "glibc (defaults)" (after {@link #init()}). */
+    public static String allocator() {
+        init();
+        return jemalloc ? "jemalloc" : mallocTuned ? "glibc (tuned)" : "glibc (defaults)";
     }
 
     /** Whether {@link #tuneMalloc()} applied jtune's glibc malloc settings (after {@link #init()}). */
     public static boolean mallocTuned() {
         init();
         return mallocTuned;
+    }
+
+    /**
+     * {@code -Djtune.malloc}, then {@code JTUNE_MALLOC}: {@code auto} (default: jemalloc when the launcher preloaded
+     * it, else glibc tuned), {@code jemalloc} (required), {@code glibc} (glibc tuned, the launcher does not preload
+     * jemalloc) or {@code default} (glibc as it comes); lower-cased.
+     */
+    static String mallocChoice() {
+        String v = setting("jtune.malloc", "JTUNE_MALLOC");
+        String c = v == null || v.isBlank() ? "auto" : v.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!java.util.Set.of("auto", "jemalloc", "glibc", "default").contains(c)) {
+            throw new dev.jtune.JTuneException("JTUNE_MALLOC / -Djtune.malloc is '" + v + "'",
+                    "it must be auto, jemalloc, glibc or default", "unset it, or set it to one of those values");
+        }
+        return c;
     }
 
     /** {@code -Djtune.blas}, then {@code JTUNE_BLAS}: mkl, openblas or auto (default). */
@@ -162,7 +212,7 @@ public final class Engine {
     public static String describe() {
         init();
         return "libtorch CPU, fp32 BLAS " + blas + ", " + torch.get_num_threads() + " intra-op threads, "
-                + (cpuSupportsAmxBf16() ? "AMX bf16" : "no AMX (bf16 would be emulated)") + (mallocTuned ? ", malloc tuned" : "");
+                + (cpuSupportsAmxBf16() ? "AMX bf16" : "no AMX (bf16 would be emulated)") + ", malloc " + allocator();
     }
 
     /** The fp32 BLAS libtorch uses: "MKL" or "OpenBLAS" (after {@link #init()}). */

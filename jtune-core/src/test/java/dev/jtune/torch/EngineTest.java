@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The engine configuration the CLI runs with: MKL as fp32 BLAS when its jar is present, glibc malloc tuned. */
+/** The engine configuration the CLI runs with: MKL as fp32 BLAS when its jar is present; jemalloc or glibc malloc tuned. */
 class EngineTest {
     @Test
     void mklIsLoadedWhenItsJarIsOnTheClasspath() {
@@ -46,11 +46,19 @@ class EngineTest {
 
     /** A fresh JVM (the BLAS is chosen once per process) with the given system property; prints Engine.blas(). */
     private static String childBlas(String property) throws IOException, InterruptedException {
+        return child(property, null, "blas");
+    }
+
+    /** As {@link #childBlas}, optionally with {@code LD_PRELOAD}; prints Engine.blas() or Engine.allocator(). */
+    private static String child(String property, String preload, String what) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), property,
                 "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir", ""),
-                EngineProbe.class.getName())).redirectErrorStream(true);
+                EngineProbe.class.getName(), what)).redirectErrorStream(true);
         pb.environment().remove("JTUNE_BLAS");
+        pb.environment().remove("JTUNE_MALLOC");
+        pb.environment().remove("LD_PRELOAD");
+        if (preload != null) pb.environment().put("LD_PRELOAD", preload);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
@@ -65,11 +73,26 @@ class EngineTest {
         assertTrue(bad.startsWith("2:") && bad.contains("mkl, openblas or auto"), bad);
     }
 
+    @Test
+    void allocatorChoice() throws Exception {
+        assertEquals("0:glibc (tuned)", child("-Djtune.malloc=auto", null, "allocator"), "no jemalloc preloaded: glibc, tuned");
+        assertEquals("0:glibc (defaults)", child("-Djtune.malloc=default", null, "allocator"));
+        String bad = child("-Djtune.malloc=tcmalloc", null, "allocator");
+        assertTrue(bad.startsWith("2:") && bad.contains("auto, jemalloc, glibc or default"), bad);
+        String missing = child("-Djtune.malloc=jemalloc", null, "allocator");
+        assertTrue(missing.startsWith("2:") && missing.contains("does not run on jemalloc") && missing.contains("libjemalloc2"), missing);
+        // where jemalloc is installed (not on a fresh CI machine), a preloaded one is detected and used
+        Path jemalloc = Path.of("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2");
+        if (java.nio.file.Files.isRegularFile(jemalloc)) {
+            assertEquals("0:jemalloc", child("-Djtune.malloc=jemalloc", jemalloc.toString(), "allocator"));
+        }
+    }
+
     /** Child-JVM entry point for {@link EngineTest}. */
     public static final class EngineProbe {
         public static void main(String[] args) {
             try {
-                System.out.println(Engine.blas());
+                System.out.println(args.length > 0 && args[0].equals("allocator") ? Engine.allocator() : Engine.blas());
             } catch (dev.jtune.JTuneException e) {
                 System.out.println(e.getMessage().replace('\n', ' '));
                 System.exit(2);

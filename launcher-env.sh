@@ -1,0 +1,36 @@
+# Sourced by ./jtune and jtune-bench/bench.sh: picks the native allocator for the JVM before it starts.
+#
+# JTUNE_MALLOC=auto (default): preload jemalloc when libjemalloc.so.2 is installed (Debian: apt-get install
+#   libjemalloc2), else run on glibc malloc, which dev.jtune.torch.Engine tunes from inside the JVM.
+# JTUNE_MALLOC=jemalloc: the same, but exit 2 when jemalloc is not found. JTUNE_JEMALLOC=/path/libjemalloc.so.2
+#   names the library. JTUNE_MALLOC=glibc or default: no preload (default also leaves glibc's settings alone).
+#
+# Why jemalloc: libtorch frees and re-allocates tens of MB of activations every step. glibc reuses that memory
+# (once tuned) but fragments: over 2,000 MiniLM steps its resident memory moved in a 63-78 MB band; jemalloc keeps
+# size classes apart and stayed flat to a few MB, at the same step time (jtune-bench/RESULTS.md).
+# MALLOC_CONF (kept if you set it): one arena (libtorch's OpenMP workers and the training thread share it, as with
+# glibc) and no decay, so freed pages are reused, not returned and faulted in again every step (jemalloc's default
+# decay made steps 60% slower here).
+jtune_malloc_env() {
+    local choice="${JTUNE_MALLOC:-auto}"
+    choice="${choice,,}"
+    [[ "$choice" == auto || "$choice" == jemalloc ]] || return 0
+    local lib="${JTUNE_JEMALLOC:-}" c
+    if [[ -z "$lib" ]]; then
+        for c in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2 /usr/lib/libjemalloc.so.2 \
+                 /usr/local/lib/libjemalloc.so.2; do
+            if [[ -f "$c" ]]; then lib="$c"; break; fi
+        done
+    fi
+    if [[ -z "$lib" || ! -f "$lib" ]]; then
+        if [[ "$choice" == jemalloc ]]; then
+            echo "error: JTUNE_MALLOC is 'jemalloc' but libjemalloc.so.2 was not found${JTUNE_JEMALLOC:+ at $JTUNE_JEMALLOC}" >&2
+            echo "  rule: jemalloc must be installed to be preloaded" >&2
+            echo "  fix: apt-get install libjemalloc2, set JTUNE_JEMALLOC=/path/to/libjemalloc.so.2, or use JTUNE_MALLOC=auto" >&2
+            exit 2
+        fi
+        return 0
+    fi
+    export LD_PRELOAD="$lib${LD_PRELOAD:+:$LD_PRELOAD}"
+    export MALLOC_CONF="${MALLOC_CONF:-narenas:1,dirty_decay_ms:-1,muzzy_decay_ms:-1}"
+}
