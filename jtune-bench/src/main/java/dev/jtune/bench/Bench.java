@@ -99,9 +99,9 @@ public final class Bench {
     }
 
     private void run() throws IOException {
-        System.out.printf(Locale.ROOT, "jtune bench: %d cores, intra-op threads %d, inter-op threads %d, fp32 BLAS %s, %s%n",
+        System.out.printf(Locale.ROOT, "jtune bench: %d cores, intra-op threads %d, inter-op threads %d, fp32 BLAS %s, malloc %s, %s%n",
                 Runtime.getRuntime().availableProcessors(), torch.get_num_threads(), torch.get_num_interop_threads(),
-                Engine.blas(), o.quick ? "quick" : "full");
+                Engine.blas(), Engine.allocator(), o.quick ? "quick" : "full");
         if (o.referencePython != null) {
             Path shared = Path.of(System.getProperty("jtune.shared", "../shared"));
             Path here = Path.of(System.getProperty("jtune.bench.home", "."));
@@ -125,6 +125,7 @@ public final class Bench {
             Map<String, Object> root = Report.json(results, gemms, tokenizeSeconds, rssSamples);
             root.put("options", Map.of("quick", o.quick, "only", o.only, "steps", o.steps, "warmup", o.warmup));
             root.put("blas", Engine.blas());
+            root.put("allocator", Engine.allocator());
             if (!Reference.RUNS.isEmpty()) root.put("reference_runs", Reference.RUNS);
             Path parent = o.json.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);

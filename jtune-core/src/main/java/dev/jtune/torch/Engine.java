@@ -129,7 +129,7 @@ public final class Engine {
 
     /**
      * {@link #releaseFreeMemory()} when {@code step} is a positive multiple of {@link #RELEASE_EVERY_STEPS}, under
-     * glibc malloc only: jemalloc keeps its size classes apart and its RSS stayed flat to 3.3 MB without it.
+     * glibc malloc only: jemalloc keeps its size classes apart and its RSS stayed flat to 0.8 MB over 2,000 steps without it.
      */
     public static boolean releaseFreeMemoryAt(long step) {
         return !jemalloc && step > 0 && step % RELEASE_EVERY_STEPS == 0 && releaseFreeMemory();
