@@ -125,7 +125,7 @@ public final class Bench {
             Map<String, Object> root = Report.json(results, gemms, tokenizeSeconds, rssSamples);
             root.put("options", Map.of("quick", o.quick, "only", o.only, "steps", o.steps, "warmup", o.warmup));
             root.put("blas", Engine.blas());
-            root.put("allocator", Engine.allocator());
+            root.put("allocator", Engine.allocator().toString());
             if (!Reference.RUNS.isEmpty()) root.put("reference_runs", Reference.RUNS);
             Path parent = o.json.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);

@@ -18,26 +18,46 @@ import org.bytedeco.pytorch.global.torch;
 public final class Engine {
     private static volatile boolean initialised;
     private static volatile String blas = "unknown";
-    private static volatile boolean mallocTuned;
-    private static volatile boolean jemalloc;
+    private static volatile Allocator allocator = Allocator.GLIBC_DEFAULTS;
 
     private Engine() {}
 
     /** The values of {@code jtune.blas} / {@code JTUNE_BLAS}. */
     public enum BlasChoice { AUTO, MKL, OPENBLAS }
 
+    /** The values of {@code jtune.malloc} / {@code JTUNE_MALLOC} (see {@link #mallocChoice()}). */
+    public enum MallocChoice { AUTO, JEMALLOC, GLIBC, DEFAULT }
+
+    /** The native allocator a run uses; {@link #toString()} is its label in logs. */
+    public enum Allocator {
+        JEMALLOC("jemalloc"), GLIBC_TUNED("glibc (tuned)"), GLIBC_DEFAULTS("glibc (defaults)");
+
+        private final String label;
+
+        Allocator(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
     public static synchronized void init() {
         if (initialised) return;
         boolean alreadyLoaded = libtorchLoaded();
         configureNatives();
-        jemalloc = jemallocLoaded();
-        if (mallocChoice().equals("jemalloc") && !jemalloc) {
+        MallocChoice mallocChoice = mallocChoice();
+        boolean jemalloc = jemallocLoaded();
+        if (mallocChoice == MallocChoice.JEMALLOC && !jemalloc) {
             throw new dev.jtune.JTuneException("JTUNE_MALLOC / -Djtune.malloc is 'jemalloc' but this process does not run on jemalloc",
                     "jemalloc must be preloaded before the JVM starts; the jtune launcher does that when libjemalloc.so.2 is installed",
                     "install it (Debian: apt-get install libjemalloc2) and use ./jtune, start the JVM with "
                             + "LD_PRELOAD=/path/to/libjemalloc.so.2, or set JTUNE_MALLOC=auto");
         }
-        mallocTuned = !jemalloc && tuneMalloc();
+        allocator = jemalloc ? Allocator.JEMALLOC
+                : mallocChoice != MallocChoice.DEFAULT && tuneMalloc() ? Allocator.GLIBC_TUNED : Allocator.GLIBC_DEFAULTS;
         org.bytedeco.javacpp.Loader.load(torch.class);
         blas = loadedBlas();
         if (alreadyLoaded && mklOnClasspath() && !"MKL".equals(blas) && blasChoice() != BlasChoice.OPENBLAS) {
@@ -83,7 +103,6 @@ public final class Engine {
      * @return whether the settings were applied
      */
     static boolean tuneMalloc() {
-        if (mallocChoice().equals("default")) return false;
         if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) return false;
         try {
             com.sun.jna.Function mallopt = com.sun.jna.NativeLibrary.getInstance("c").getFunction("mallopt");
@@ -116,11 +135,11 @@ public final class Engine {
     public static boolean releaseFreeMemory() {
         init();
         try {
-            if (jemalloc) { // all arenas (MALLCTL_ARENAS_ALL = 4096)
+            if (allocator == Allocator.JEMALLOC) { // all arenas (MALLCTL_ARENAS_ALL = 4096)
                 return com.sun.jna.NativeLibrary.getProcess().getFunction("mallctl")
                         .invokeInt(new Object[] {"arena.4096.purge", null, null, null, 0L}) == 0;
             }
-            if (!mallocTuned) return false;
+            if (allocator != Allocator.GLIBC_TUNED) return false;
             return com.sun.jna.NativeLibrary.getInstance("c").getFunction("malloc_trim").invokeInt(new Object[] {0L}) == 1;
         } catch (Throwable t) {
             return false;
@@ -132,7 +151,7 @@ public final class Engine {
      * glibc malloc only: jemalloc keeps its size classes apart and its RSS stayed flat to 0.8 MB over 2,000 steps without it.
      */
     public static boolean releaseFreeMemoryAt(long step) {
-        return !jemalloc && step > 0 && step % RELEASE_EVERY_STEPS == 0 && releaseFreeMemory();
+        return step > 0 && step % RELEASE_EVERY_STEPS == 0 && allocator() != Allocator.JEMALLOC && releaseFreeMemory();
     }
 
     /**
@@ -148,42 +167,40 @@ public final class Engine {
         }
     }
 
-    /** The native allocator jtune runs on: "jemalloc", "glibc (tuned)" or "glibc (defaults)" (after {@link #init()}). */
-    public static String allocator() {
+    /** The native allocator jtune runs on (after {@link #init()}). */
+    public static Allocator allocator() {
         init();
-        return jemalloc ? "jemalloc" : mallocTuned ? "glibc (tuned)" : "glibc (defaults)";
+        return allocator;
     }
 
     /** Whether {@link #tuneMalloc()} applied jtune's glibc malloc settings (after {@link #init()}). */
     public static boolean mallocTuned() {
-        init();
-        return mallocTuned;
+        return allocator() == Allocator.GLIBC_TUNED;
     }
 
     /**
      * {@code -Djtune.malloc}, then {@code JTUNE_MALLOC}: {@code auto} (default: jemalloc when the launcher preloaded
      * it, else glibc tuned), {@code jemalloc} (required), {@code glibc} (glibc tuned, the launcher does not preload
-     * jemalloc) or {@code default} (glibc as it comes); lower-cased.
+     * jemalloc) or {@code default} (glibc as it comes).
      */
-    static String mallocChoice() {
-        String v = setting("jtune.malloc", "JTUNE_MALLOC");
-        String c = v == null || v.isBlank() ? "auto" : v.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!java.util.Set.of("auto", "jemalloc", "glibc", "default").contains(c)) {
-            throw new dev.jtune.JTuneException("JTUNE_MALLOC / -Djtune.malloc is '" + v + "'",
-                    "it must be auto, jemalloc, glibc or default", "unset it, or set it to one of those values");
-        }
-        return c;
+    public static MallocChoice mallocChoice() {
+        return choice(MallocChoice.class, "jtune.malloc", "JTUNE_MALLOC", MallocChoice.AUTO, "auto, jemalloc, glibc or default");
     }
 
     /** {@code -Djtune.blas}, then {@code JTUNE_BLAS}: mkl, openblas or auto (default). */
     public static BlasChoice blasChoice() {
-        String v = setting("jtune.blas", "JTUNE_BLAS");
-        if (v == null || v.isBlank()) return BlasChoice.AUTO;
+        return choice(BlasChoice.class, "jtune.blas", "JTUNE_BLAS", BlasChoice.AUTO, "mkl, openblas or auto");
+    }
+
+    /** An enum-valued engine setting (system property, then environment), case-insensitive; unset or blank = {@code dflt}. */
+    private static <E extends Enum<E>> E choice(Class<E> type, String property, String env, E dflt, String allowed) {
+        String v = setting(property, env);
+        if (v == null || v.isBlank()) return dflt;
         try {
-            return BlasChoice.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+            return Enum.valueOf(type, v.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new dev.jtune.JTuneException("JTUNE_BLAS / -Djtune.blas is '" + v + "'",
-                    "it must be mkl, openblas or auto", "unset it, or set it to one of those values");
+            throw new dev.jtune.JTuneException(env + " / -D" + property + " is '" + v + "'",
+                    "it must be " + allowed, "unset it, or set it to one of those values");
         }
     }
 

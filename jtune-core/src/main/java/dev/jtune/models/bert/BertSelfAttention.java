@@ -47,11 +47,6 @@ public final class BertSelfAttention extends Module {
         Tensor q = splitHeads(parts.get(0)); // (B, heads, L, d)
         Tensor k = splitHeads(parts.get(1)); // (B, heads, L, d)
         Tensor v = splitHeads(parts.get(2)); // (B, heads, L, d)
-        return attend(q, k, v, extendedMask, b, l);
-    }
-
-    /** q, k, v (B, heads, L, d), extendedMask (B, 1, 1, L) additive -> context (B, L, H). */
-    private Tensor attend(Tensor q, Tensor k, Tensor v, Tensor extendedMask, long b, long l) {
         Tensor context;
         // AUTO (measured by jtune-bench): the fused kernel whenever no backward follows, and in fp32 training without
         // attention dropout; eager for bf16 training, where CPU SDPA's backward is several times slower than eager on
@@ -83,6 +78,6 @@ public final class BertSelfAttention extends Module {
                 context = probs.matmul(v); // (B, heads, L, d)
             }
         }
-        return context.transpose(1, 2).contiguous().view(b, l, (long) numHeads * headSize); // (B, L, H)
+        return context.transpose(1, 2).contiguous().view(b, l, h); // (B, L, H)
     }
 }
