@@ -50,12 +50,6 @@ public final class Engine {
         configureNatives();
         MallocChoice mallocChoice = mallocChoice();
         boolean jemalloc = jemallocLoaded();
-        if (mallocChoice == MallocChoice.JEMALLOC && !jemalloc) {
-            throw new dev.jtune.JTuneException("JTUNE_MALLOC / -Djtune.malloc is 'jemalloc' but this process does not run on jemalloc",
-                    "jemalloc must be preloaded before the JVM starts; the jtune launcher does that when libjemalloc.so.2 is installed",
-                    "install it (Debian: apt-get install libjemalloc2) and use ./jtune, start the JVM with "
-                            + "LD_PRELOAD=/path/to/libjemalloc.so.2, or set JTUNE_MALLOC=auto");
-        }
         allocator = jemalloc ? Allocator.JEMALLOC
                 : mallocChoice != MallocChoice.DEFAULT && tuneMalloc() ? Allocator.GLIBC_TUNED : Allocator.GLIBC_DEFAULTS;
         org.bytedeco.javacpp.Loader.load(torch.class);
@@ -76,7 +70,13 @@ public final class Engine {
      * the BLAS choice) without loading anything: cheap, idempotent, for a {@code main} to call first.
      */
     public static synchronized void configureNatives() {
-        mallocChoice(); // a bad JTUNE_MALLOC is reported here, at the entry point, not from a static initialiser
+        // a bad JTUNE_MALLOC is reported here, at the entry point (JTune.main), not from a static initialiser
+        if (mallocChoice() == MallocChoice.JEMALLOC && !jemallocLoaded()) {
+            throw new dev.jtune.JTuneException("JTUNE_MALLOC / -Djtune.malloc is 'jemalloc' but this process does not run on jemalloc",
+                    "jemalloc must be preloaded before the JVM starts; the jtune launcher does that when libjemalloc.so.2 is installed",
+                    "install it (Debian: apt-get install libjemalloc2) and use ./jtune, start the JVM with "
+                            + "LD_PRELOAD=/path/to/libjemalloc.so.2, or set JTUNE_MALLOC=auto");
+        }
         System.setProperty("ai.djl.offline", "true");
         // Prefer the natives shipped in the JavaCPP jars over anything on the system library path.
         if (System.getProperty("org.bytedeco.javacpp.pathsFirst") == null) {
