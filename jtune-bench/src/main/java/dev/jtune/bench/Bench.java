@@ -2,7 +2,7 @@ package dev.jtune.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.jtune.models.bert.AttentionImplementation;
+import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.torch.Engine;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.global.torch;

@@ -1,6 +1,6 @@
 package dev.jtune.bench;
 
-import dev.jtune.models.bert.AttentionImplementation;
+import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.models.bert.BertForSequenceClassification;
 import dev.jtune.torch.Engine;
 import org.bytedeco.javacpp.PointerScope;

@@ -1,6 +1,6 @@
 package dev.jtune.bench;
 
-import dev.jtune.models.bert.AttentionImplementation;
+import dev.jtune.modeling.AttentionImplementation;
 
 /** One benchmarked configuration: training steps (forward + backward + clip + AdamW) or eval-mode forwards. */
 record Workload(String group, Shape shape, int batch, int seq, boolean dropout, boolean bf16, AttentionImplementation attention,

@@ -10,7 +10,7 @@ import dev.jtune.data.Dataset;
 import dev.jtune.data.LabelKind;
 import dev.jtune.data.LabelMap;
 import dev.jtune.losses.ProblemType;
-import dev.jtune.models.bert.BertConfig;
+import dev.jtune.modeling.PretrainedConfig;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +49,7 @@ final class CliSupport {
     }
 
     /** The label kind a saved model's config implies, or null when it does not say. */
-    static LabelKind labelKindOf(BertConfig cfg) {
+    static LabelKind labelKindOf(PretrainedConfig cfg) {
         ProblemType p = cfg.problemType();
         if (p == null) return null;
         return LabelKind.fromProblemType(p.hfName());

@@ -13,8 +13,10 @@ import dev.jtune.losses.LossSpec;
 import dev.jtune.losses.ProblemType;
 import dev.jtune.modeling.AutoModel;
 import dev.jtune.modeling.FromPretrainedOptions;
-import dev.jtune.models.bert.BertConfig;
-import dev.jtune.models.bert.BertForSequenceClassification;
+import dev.jtune.modeling.PretrainedConfig;
+import dev.jtune.models.AutoConfig;
+import dev.jtune.models.AutoModelForSequenceClassification;
+import dev.jtune.modeling.SequenceClassificationModel;
 import dev.jtune.tokenization.AutoTokenizer;
 import dev.jtune.tokenization.Encoding;
 import dev.jtune.tokenization.PreTrainedTokenizer;
@@ -82,7 +84,7 @@ public class ExplainCommand implements Callable<Integer> {
         List<String> warnings = new ArrayList<>();
         Path modelDir = CliSupport.resolveModel(modelOptions.model);
         Map<String, Object> overrides = modelOptions.overrides();
-        BertConfig base = BertForSequenceClassification.loadConfig(modelDir, FromPretrainedOptions.builder().configOverrides(overrides).build());
+        PretrainedConfig base = AutoConfig.fromPretrained(modelDir, FromPretrainedOptions.builder().configOverrides(overrides).build());
         ProblemType forced = modelOptions.problemType();
 
         ReadOptions.Builder ro = data.readOptions();
@@ -144,7 +146,7 @@ public class ExplainCommand implements Callable<Integer> {
         try {
             List<String> names = d.labelMap() != null && !CliSupport.isNumbered(d.labelMap()) && numLabels == d.labelMap().size()
                     ? d.labelMap().id2label() : null;
-            BertForSequenceClassification m = BertForSequenceClassification.fromPretrained(modelDir, FromPretrainedOptions.builder()
+            SequenceClassificationModel m = AutoModelForSequenceClassification.fromPretrained(modelDir, FromPretrainedOptions.builder()
                     .numLabels(names == null ? numLabels : null).labelNames(names).problemType(forced)
                     .ignoreMismatchedSizes(modelOptions.ignoreMismatchedSizes).configOverrides(overrides).build());
             if (!m.loadReport().newlyInitialized().isEmpty()) head.add("newly initialised (trained from scratch): " + m.loadReport().newlyInitialized());

@@ -6,7 +6,7 @@ import dev.jtune.data.Dataset;
 import dev.jtune.data.Example;
 import dev.jtune.data.LabelKind;
 import dev.jtune.losses.ProblemType;
-import dev.jtune.models.bert.BertConfig;
+import dev.jtune.modeling.PretrainedConfig;
 import dev.jtune.trainer.PredictionOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,7 +79,7 @@ public class PredictCommand implements Callable<Integer> {
             Dataset d = m.read(input, data);
             if (d.size() == 0) throw new JTuneException(input + " has no rows", "predict needs at least one row", "check the file");
             PredictionOutput p = m.trainer(d, inference.batchSize, inference.maxLength).predict(d);
-            BertConfig cfg = m.config();
+            PretrainedConfig cfg = m.config();
             double[] th = thresholds(cfg);
             List<Map<String, Object>> rows = new ArrayList<>();
             for (int i = 0; i < d.size(); i++) rows.add(row(d.examples().get(i), p.predictions()[i], cfg, th));
@@ -93,7 +93,7 @@ public class PredictCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private double[] thresholds(BertConfig cfg) {
+    private double[] thresholds(PretrainedConfig cfg) {
         int n = cfg.numLabels();
         double[] th = new double[n];
         double[] stored = cfg.multiLabelThresholds();
@@ -103,7 +103,7 @@ public class PredictCommand implements Callable<Integer> {
         return th;
     }
 
-    static Map<String, Object> row(Example e, float[] logits, BertConfig cfg, double[] th) {
+    static Map<String, Object> row(Example e, float[] logits, PretrainedConfig cfg, double[] th) {
         Map<String, Object> r = new LinkedHashMap<>();
         if (e.id() != null) r.put("id", e.id());
         ProblemType p = cfg.problemType();

@@ -8,8 +8,10 @@ import dev.jtune.data.ReadOptions;
 import dev.jtune.losses.ProblemType;
 import dev.jtune.modeling.AutoModel;
 import dev.jtune.modeling.FromPretrainedOptions;
-import dev.jtune.models.bert.BertConfig;
-import dev.jtune.models.bert.BertForSequenceClassification;
+import dev.jtune.modeling.PretrainedConfig;
+import dev.jtune.models.AutoConfig;
+import dev.jtune.models.AutoModelForSequenceClassification;
+import dev.jtune.modeling.SequenceClassificationModel;
 import dev.jtune.tokenization.AutoTokenizer;
 import dev.jtune.tokenization.PreTrainedTokenizer;
 import dev.jtune.trainer.Trainer;
@@ -21,10 +23,10 @@ import java.nio.file.Path;
 /** A fine-tuned model folder loaded for evaluate/predict, and data read with the model's own label map. */
 final class SavedModel implements AutoCloseable {
     final Path dir;
-    final BertForSequenceClassification model;
+    final SequenceClassificationModel model;
     final PreTrainedTokenizer tokenizer;
 
-    private SavedModel(Path dir, BertForSequenceClassification model, PreTrainedTokenizer tokenizer) {
+    private SavedModel(Path dir, SequenceClassificationModel model, PreTrainedTokenizer tokenizer) {
         this.dir = dir;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -36,10 +38,10 @@ final class SavedModel implements AutoCloseable {
      */
     static SavedModel load(String nameOrPath, ProblemType forced, PrintWriter err) {
         Path dir = CliSupport.resolveModel(nameOrPath);
-        BertConfig cfg = BertForSequenceClassification.loadConfig(dir, FromPretrainedOptions.defaults());
+        PretrainedConfig cfg = AutoConfig.fromPretrained(dir, FromPretrainedOptions.defaults());
         ProblemType p = forced != null ? forced : cfg.problemType() != null ? null
                 : cfg.numLabels() == 1 ? ProblemType.REGRESSION : ProblemType.SINGLE_LABEL_CLASSIFICATION;
-        BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(dir,
+        SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(dir,
                 FromPretrainedOptions.builder().problemType(p).build());
         for (String w : model.loadReport().warnings()) err.println("warning: " + w);
         if (!model.loadReport().newlyInitialized().isEmpty()) {
@@ -50,12 +52,12 @@ final class SavedModel implements AutoCloseable {
         return new SavedModel(dir, model, tok);
     }
 
-    BertConfig config() { return model.config(); }
+    PretrainedConfig config() { return model.config(); }
 
     /** Reads a data file so that class names map to this model's ids and labels are typed as its problem type. */
     Dataset read(Path file, DataOptions data) {
         ReadOptions.Builder ro = data.readOptions();
-        BertConfig cfg = config();
+        PretrainedConfig cfg = config();
         LabelKind kind = CliSupport.labelKindOf(cfg);
         if (kind != null) ro.problemType(kind);
         if (cfg.numLabels() > 1 && !CliSupport.isDefaultLabels(cfg.id2label())) ro.label2id(cfg.label2id());

@@ -10,8 +10,10 @@ import dev.jtune.losses.LossSpec;
 import dev.jtune.losses.ProblemType;
 import dev.jtune.modeling.AutoModel;
 import dev.jtune.modeling.FromPretrainedOptions;
-import dev.jtune.models.bert.BertConfig;
-import dev.jtune.models.bert.BertForSequenceClassification;
+import dev.jtune.modeling.PretrainedConfig;
+import dev.jtune.models.AutoConfig;
+import dev.jtune.models.AutoModelForSequenceClassification;
+import dev.jtune.modeling.SequenceClassificationModel;
 import dev.jtune.tokenization.AutoTokenizer;
 import dev.jtune.tokenization.PreTrainedTokenizer;
 import dev.jtune.trainer.CheckpointRotation;
@@ -120,7 +122,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         ProblemType forcedType = modelOptions.problemType();
         Map<String, Object> overrides = modelOptions.overrides();
         Path modelDir = CliSupport.resolveModel(modelOptions.model);
-        BertConfig base = BertForSequenceClassification.loadConfig(modelDir,
+        PretrainedConfig base = AutoConfig.fromPretrained(modelDir,
                 FromPretrainedOptions.builder().configOverrides(overrides).build());
 
         ReadOptions.Builder ro = data.readOptions();
@@ -142,7 +144,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
 
         FromPretrainedOptions opts = fromPretrainedOptions(train, forcedType, overrides, args.seed());
         out.println("Model: " + modelOptions.model + (modelDir.toString().equals(modelOptions.model) ? "" : " (" + modelDir + ")"));
-        BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(modelDir, opts);
+        SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(modelDir, opts);
         for (String n : model.loadReport().notes()) out.println("  note: " + n);
         for (String w : model.loadReport().warnings()) err.println("warning: " + w);
         for (String w : model.config().warnings()) err.println("warning: " + w);
@@ -282,7 +284,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         return s;
     }
 
-    private void checkCalibration(BertForSequenceClassification model, Dataset eval) {
+    private void checkCalibration(SequenceClassificationModel model, Dataset eval) {
         if (!calibrateThresholds.equals("global") && !calibrateThresholds.equals("per-label")) {
             throw new JTuneException("--calibrate-thresholds \"" + calibrateThresholds + "\"", "the mode is global or per-label",
                     "pass --calibrate-thresholds global or --calibrate-thresholds per-label");

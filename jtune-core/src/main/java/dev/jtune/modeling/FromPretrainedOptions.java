@@ -1,7 +1,7 @@
 package dev.jtune.modeling;
 
 import dev.jtune.losses.ProblemType;
-import dev.jtune.models.bert.AttentionImplementation;
+import dev.jtune.modeling.AttentionImplementation;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -32,6 +32,29 @@ public abstract class PreTrainedModel extends Module {
     /** Keys that a task head adds and HF initialises when missing (classifier, pooler). */
     public abstract boolean isHeadKey(String key);
 
+    /**
+     * HF's {@code base_model_prefix} of the family ("bert", "roberta", ...), also for a bare encoder whose own
+     * {@link #basePrefix()} is "": a task checkpoint's keys lose it when a bare encoder loads them.
+     */
+    public String baseModelPrefix() { return basePrefix(); }
+
+    /**
+     * Checkpoint keys that are expected and dropped: another task's head (BERT's {@code cls.*}, RoBERTa's
+     * {@code lm_head.*}, ...) and legacy buffers ({@code position_ids}). Families add theirs.
+     */
+    /**
+     * Checkpoint keys that live beside the base model, not under its prefix: this head's keys and other tasks'
+     * heads ({@code cls.*}; RoBERTa's {@code lm_head.*}, ...). A bare-encoder checkpoint's other keys get the prefix.
+     */
+    public boolean isOutsideBaseModel(String key) {
+        return isHeadKey(key) || key.startsWith("cls.");
+    }
+
+    public boolean isDroppedKey(String key) {
+        return key.startsWith("cls.") || key.contains("cls.predictions") || key.contains("cls.seq_relationship")
+                || key.endsWith("position_ids") || key.endsWith("embeddings.token_type_ids");
+    }
+
     /** Parameters by HF name, in registration order. */
     public Map<String, Tensor> namedParameters() {
         Map<String, Tensor> m = new LinkedHashMap<>();
@@ -59,14 +82,14 @@ public abstract class PreTrainedModel extends Module {
 
     protected static void initParameter(String name, Tensor p, double initializerRange, long padTokenId) {
         try (NoGradGuard g = new NoGradGuard()) {
-            if (name.contains("LayerNorm.")) {
+            if (name.contains("LayerNorm.") || (p.dim() == 1 && name.endsWith(".weight"))) { // every norm's weight is 1-D
                 if (name.endsWith(".weight")) p.fill_(new org.bytedeco.pytorch.Scalar(1.0));
                 else p.zero_();
             } else if (name.endsWith(".bias")) {
                 p.zero_();
             } else {
                 p.normal_(0.0, initializerRange, new org.bytedeco.pytorch.GeneratorOptional());
-                if (name.endsWith("word_embeddings.weight") && padTokenId >= 0 && padTokenId < p.size(0)) {
+                if ((name.endsWith("word_embeddings.weight") || name.endsWith("tok_embeddings.weight")) && padTokenId >= 0 && padTokenId < p.size(0)) {
                     p.select(0, padTokenId).zero_();
                 }
             }
@@ -84,10 +107,10 @@ public abstract class PreTrainedModel extends Module {
     public record LoadOptions(boolean ignoreMismatchedSizes, double initializerRange, long padTokenId) {}
 
     /**
-     * Loads a checkpoint's tensors with HF's key rules: {@code LayerNorm.gamma/beta} renamed; the {@code bert.}
-     * prefix added (task model from a bare encoder) or stripped (bare encoder from a task checkpoint);
-     * {@code cls.*} and legacy {@code position_ids} dropped; missing head weights initialised; a shape mismatch
-     * is an error unless {@code ignoreMismatchedSizes}.
+     * Loads a checkpoint's tensors with HF's key rules: {@code LayerNorm.gamma/beta} renamed; the family's prefix
+     * ({@link #baseModelPrefix()}) added (task model from a bare encoder) or stripped (bare encoder from a task
+     * checkpoint); {@link #isDroppedKey other tasks' heads} and legacy {@code position_ids} dropped; missing head
+     * weights initialised; a shape mismatch is an error unless {@code ignoreMismatchedSizes}.
      */
     public LoadReport loadStateDict(Map<String, RawTensor> checkpoint, String source, LoadOptions opts) {
         Map<String, Tensor> params = namedParameters();
@@ -102,12 +125,13 @@ public abstract class PreTrainedModel extends Module {
             if (!nk.equals(k)) renamed.add(k);
             ckpt.put(nk, e.getValue());
         }
-        boolean hasPrefix = ckpt.keySet().stream().anyMatch(k -> k.startsWith("bert."));
+        String familyPrefix = baseModelPrefix() + ".";
+        boolean hasPrefix = ckpt.keySet().stream().anyMatch(k -> k.startsWith(familyPrefix));
         Map<String, RawTensor> mapped = new LinkedHashMap<>();
         for (Map.Entry<String, RawTensor> e : ckpt.entrySet()) {
             String k = e.getKey();
-            if (!prefix.isEmpty() && !hasPrefix && !k.startsWith("cls.") && !k.startsWith("classifier.")) k = prefix + k;
-            else if (prefix.isEmpty() && k.startsWith("bert.")) k = k.substring("bert.".length());
+            if (!prefix.isEmpty() && !hasPrefix && !isOutsideBaseModel(k)) k = prefix + k;
+            else if (prefix.isEmpty() && k.startsWith(familyPrefix)) k = k.substring(familyPrefix.length());
             mapped.put(k, e.getValue());
         }
         List<String> loaded = new ArrayList<>(), newly = new ArrayList<>(), mismatched = new ArrayList<>(),
@@ -117,8 +141,7 @@ public abstract class PreTrainedModel extends Module {
             String k = e.getKey();
             Tensor p = params.get(k);
             if (p == null) {
-                if (k.startsWith("cls.") || k.contains("cls.predictions") || k.contains("cls.seq_relationship")
-                        || k.endsWith("position_ids") || k.endsWith("embeddings.token_type_ids")) {
+                if (isDroppedKey(k)) {
                     dropped.add(k);
                 } else {
                     unexpected.add(k);
@@ -142,7 +165,7 @@ public abstract class PreTrainedModel extends Module {
             loaded.add(k);
         }
         if (!mismatchErrors.isEmpty()) {
-            boolean headOnly = mismatchErrors.stream().allMatch(m -> m.startsWith("size mismatch for classifier."));
+            boolean headOnly = mismatchErrors.stream().allMatch(m -> isHeadKey(m.substring("size mismatch for ".length(), m.indexOf(':'))));
             throw new JTuneException("Error(s) in loading state_dict for " + architecture() + " from " + source + ":\n  "
                     + String.join("\n  ", mismatchErrors),
                     headOnly ? "the checkpoint's classifier head was trained for a different number of labels (num_labels)"

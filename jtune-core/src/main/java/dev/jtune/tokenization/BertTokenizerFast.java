@@ -46,6 +46,8 @@ public final class BertTokenizerFast implements PreTrainedTokenizer {
     private final SpecialTokens specialTokens;
     private final int padTokenId;
     private final int modelMaxLength;
+    /** Whether {@code token_type_ids} is among the tokenizer's {@code model_input_names}; if not, they are all 0. */
+    private final boolean returnTokenTypeIds;
     private final Set<String> notes = Collections.synchronizedSet(new LinkedHashSet<>());
 
     /**
@@ -78,6 +80,7 @@ public final class BertTokenizerFast implements PreTrainedTokenizer {
                     + "; padding with id 0");
         }
         this.modelMaxLength = readModelMaxLength(tokenizerConfig);
+        this.returnTokenTypeIds = readReturnTokenTypeIds(tokenizerConfig);
 
         Map<String, String> options = new HashMap<>();
         options.put("addSpecialTokens", "false");
@@ -110,6 +113,7 @@ public final class BertTokenizerFast implements PreTrainedTokenizer {
     @Override
     public Encoding encode(String text, String textPair, int maxLength) {
         requireText(text, "text", 0);
+        if (textPair != null && textPair.isEmpty()) textPair = null; // transformers 5.17: an empty pair is no pair
         int ml = effectiveMaxLength(maxLength, textPair != null);
         long[] a = hf.encode(text, false, false).getIds();
         long[] b = textPair == null ? null : hf.encode(textPair, false, false).getIds();
@@ -131,7 +135,7 @@ public final class BertTokenizerFast implements PreTrainedTokenizer {
         List<String> second = new ArrayList<>();
         if (pairs != null) {
             for (int i = 0; i < pairs.size(); i++) {
-                if (pairs.get(i) != null) {
+                if (pairs.get(i) != null && !pairs.get(i).isEmpty()) { // empty second text = no pair (as encode)
                     pairRows.add(i);
                     second.add(pairs.get(i));
                 }
@@ -178,7 +182,7 @@ public final class BertTokenizerFast implements PreTrainedTokenizer {
                 n = isPair ? keep[1] : 0;
             }
             System.arraycopy(src, 0, ids, pos, n);
-            Arrays.fill(types, pos, pos + n, p.typeId());
+            if (returnTokenTypeIds) Arrays.fill(types, pos, pos + n, p.typeId());
             pos += n;
         }
         boolean truncated = keep[0] < a.length || (isPair && keep[1] < b.length);
@@ -343,6 +347,27 @@ public final class BertTokenizerFast implements PreTrainedTokenizer {
         if (!"WordPiece".equals(tokenizerJson.path("model").path("type").asText())) return null;
         for (String t : idToToken) if (t == null) return null;
         return List.of(idToToken);
+    }
+
+    /**
+     * {@code model_input_names} of tokenizer_config.json when present; otherwise the tokenizer class decides, as in
+     * transformers (RoBERTa, XLM-R, DistilBERT, ModernBERT-style tokenizers give no token_type_ids).
+     */
+    private static boolean readReturnTokenTypeIds(JsonNode config) {
+        if (config == null) return true;
+        JsonNode names = config.get("model_input_names");
+        if (names != null && names.isArray()) {
+            for (JsonNode n : names) if ("token_type_ids".equals(n.asText())) return true;
+            return false;
+        }
+        String cls = config.path("tokenizer_class").asText("");
+        return !(cls.startsWith("Roberta") || cls.startsWith("XLMRoberta") || cls.startsWith("DistilBert")
+                || cls.startsWith("Camembert") || cls.startsWith("Longformer"));
+    }
+
+    /** Whether encodings carry real token type ids (HF {@code "token_type_ids" in tokenizer.model_input_names}). */
+    public boolean returnsTokenTypeIds() {
+        return returnTokenTypeIds;
     }
 
     private static int readModelMaxLength(JsonNode config) {

@@ -53,6 +53,31 @@ final class PostProcessorTemplate {
                         List.of(new Piece(cls, ' ', 0), new Piece(null, 'A', 0), new Piece(sep, ' ', 0),
                                 new Piece(null, 'B', 1), new Piece(sep, ' ', 1)));
             }
+            case "RobertaProcessing": {
+                // <s> A </s> and <s> A </s></s> B </s> (tokenizers' RobertaProcessing; type ids 0, as RoBERTa has one type)
+                long[] cls = {pp.path("cls").path(1).asLong()};
+                long[] sep = {pp.path("sep").path(1).asLong()};
+                return new PostProcessorTemplate(
+                        List.of(new Piece(cls, ' ', 0), new Piece(null, 'A', 0), new Piece(sep, ' ', 0)),
+                        List.of(new Piece(cls, ' ', 0), new Piece(null, 'A', 0), new Piece(sep, ' ', 0),
+                                new Piece(sep, ' ', 0), new Piece(null, 'B', 0), new Piece(sep, ' ', 0)));
+            }
+            case "Sequence": {
+                // e.g. [ByteLevel, TemplateProcessing]: ByteLevel only trims offsets, the other one adds the specials
+                PostProcessorTemplate found = null;
+                for (JsonNode p : pp.path("processors")) {
+                    if ("ByteLevel".equals(p.path("type").asText())) continue;
+                    if (found != null) {
+                        throw new JTuneException("tokenizer " + source + ": post_processor Sequence has more than one processor that adds tokens",
+                                "jtune adds special tokens from one TemplateProcessing, RobertaProcessing or BertProcessing",
+                                "simplify the post_processor of tokenizer.json");
+                    }
+                    found = parse(p, source);
+                }
+                return found != null ? found : parse(null, source);
+            }
+            case "ByteLevel":
+                return parse(null, source);
             case "TemplateProcessing": {
                 JsonNode specials = pp.path("special_tokens");
                 List<Piece> single = pieces(pp.path("single"), specials, source);
@@ -62,9 +87,8 @@ final class PostProcessorTemplate {
             default:
                 throw new JTuneException(
                         "tokenizer " + source + ": post_processor type '" + type + "' is not supported",
-                        "jtune adds special tokens from a TemplateProcessing or BertProcessing post_processor "
-                                + "(BERT-family tokenizers)",
-                        "use a BERT-style tokenizer.json, or a folder with vocab.txt only");
+                        "jtune adds special tokens from a TemplateProcessing, RobertaProcessing or BertProcessing post_processor",
+                        "regenerate tokenizer.json with transformers (AutoTokenizer.from_pretrained(...).save_pretrained(dir))");
         }
     }
 

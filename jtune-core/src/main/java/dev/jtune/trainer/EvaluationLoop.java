@@ -3,7 +3,7 @@ package dev.jtune.trainer;
 import dev.jtune.data.LabelKind;
 import dev.jtune.metrics.ComputeMetrics;
 import dev.jtune.metrics.EvalPrediction;
-import dev.jtune.models.bert.BertForSequenceClassification;
+import dev.jtune.modeling.SequenceClassificationModel;
 import dev.jtune.tokenization.DataCollatorWithPadding;
 import dev.jtune.torch.Torch;
 import org.bytedeco.javacpp.PointerScope;
@@ -23,7 +23,7 @@ final class EvaluationLoop {
     record Result(float[][] logits, EvalPrediction prediction, Map<String, Double> metrics) {}
 
     static Result run(Trainer trainer, Features features, String prefix, ComputeMetrics computeMetrics) {
-        BertForSequenceClassification model = trainer.model();
+        SequenceClassificationModel model = trainer.model();
         TrainingArguments args = trainer.args();
         boolean wasTraining = model.is_training();
         model.eval();

@@ -1,6 +1,6 @@
 package dev.jtune.trainer;
 
-import dev.jtune.models.bert.SequenceClassifierOutput;
+import dev.jtune.modeling.SequenceClassifierOutput;
 import org.bytedeco.pytorch.Tensor;
 
 /** What {@code Trainer.computeLoss} returns: the scalar loss (a per-micro-batch mean) and the model outputs. */

@@ -10,8 +10,8 @@ import dev.jtune.losses.LossSelection;
 import dev.jtune.losses.LossSpec;
 import dev.jtune.losses.ProblemType;
 import dev.jtune.metrics.ComputeMetrics;
-import dev.jtune.models.bert.BertForSequenceClassification;
-import dev.jtune.models.bert.SequenceClassifierOutput;
+import dev.jtune.modeling.SequenceClassificationModel;
+import dev.jtune.modeling.SequenceClassifierOutput;
 import dev.jtune.tokenization.DataCollatorWithPadding;
 import dev.jtune.tokenization.PreTrainedTokenizer;
 import org.bytedeco.pytorch.Tensor;
@@ -42,7 +42,7 @@ public class Trainer {
 
     private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
 
-    private final BertForSequenceClassification model;
+    private final SequenceClassificationModel model;
     private final TrainingArguments args;
     private final PreTrainedTokenizer tokenizer;
     private final Dataset trainDataset;
@@ -88,12 +88,12 @@ public class Trainer {
 
     public static Builder builder() { return new Builder(); }
 
-    public BertForSequenceClassification model() { return model; }
+    public SequenceClassificationModel model() { return model; }
     public TrainingArguments args() { return args; }
     public PreTrainedTokenizer tokenizer() { return tokenizer; }
     public TrainerState state() { return state; }
     CallbackHandler callbacks() { return callbacks; }
-    DataCollatorWithPadding collator() { return collator; }
+    public DataCollatorWithPadding collator() { return collator; }
     void state(TrainerState s) { this.state = s; }
     ComputeMetrics computeMetrics() { return computeMetrics; }
 
@@ -201,7 +201,7 @@ public class Trainer {
      *
      * @param numItemsInBatch labelled items in the whole accumulation window (HF {@code num_items_in_batch})
      */
-    public LossAndOutputs computeLoss(BertForSequenceClassification model, Batch inputs, boolean returnOutputs, long numItemsInBatch) {
+    public LossAndOutputs computeLoss(SequenceClassificationModel model, Batch inputs, boolean returnOutputs, long numItemsInBatch) {
         resolveLoss();
         if (resolvedLoss != null && inputs.labels() != null) {
             SequenceClassifierOutput out = model.forward(inputs.inputIds(), inputs.attentionMask(), inputs.tokenTypeIds());
@@ -310,7 +310,7 @@ public class Trainer {
 
     /** Builder for a Trainer (HF's constructor arguments). */
     public static class Builder {
-        BertForSequenceClassification model;
+        SequenceClassificationModel model;
         TrainingArguments args = TrainingArguments.builder().build();
         PreTrainedTokenizer tokenizer;
         Dataset trainDataset;
@@ -321,7 +321,7 @@ public class Trainer {
         final List<TrainerCallback> callbacks = new ArrayList<>();
         boolean skipNonFiniteSteps;
 
-        public Builder model(BertForSequenceClassification m) { this.model = m; return this; }
+        public Builder model(SequenceClassificationModel m) { this.model = m; return this; }
         public Builder args(TrainingArguments a) { this.args = a; return this; }
         public Builder tokenizer(PreTrainedTokenizer t) { this.tokenizer = t; return this; }
         public Builder trainDataset(Dataset d) { this.trainDataset = d; return this; }

@@ -1,7 +1,7 @@
 package dev.jtune.trainer;
 
 import dev.jtune.JTuneException;
-import dev.jtune.models.bert.BertForSequenceClassification;
+import dev.jtune.modeling.SequenceClassificationModel;
 import dev.jtune.optim.AdamWFactory;
 import dev.jtune.optim.LrSchedule;
 import dev.jtune.torch.Engine;
@@ -27,7 +27,7 @@ final class TrainingLoop {
 
     private final Trainer trainer;
     private final TrainingArguments args;
-    private final BertForSequenceClassification model;
+    private final SequenceClassificationModel model;
 
     TrainingLoop(Trainer trainer) {
         this.trainer = trainer;

@@ -3,7 +3,7 @@ package dev.jtune.losses;
 import dev.jtune.JTuneException;
 import dev.jtune.models.bert.BertConfig;
 import dev.jtune.models.bert.BertForSequenceClassification;
-import dev.jtune.models.bert.SequenceClassifierOutput;
+import dev.jtune.modeling.SequenceClassifierOutput;
 import dev.jtune.torch.Engine;
 import dev.jtune.torch.Torch;
 import org.bytedeco.javacpp.PointerScope;

@@ -1,5 +1,6 @@
 package dev.jtune.models.bert;
 
+import dev.jtune.modeling.AttentionImplementation;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 

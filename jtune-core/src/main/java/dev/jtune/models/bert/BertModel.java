@@ -1,5 +1,6 @@
 package dev.jtune.models.bert;
 
+import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.PreTrainedModel;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -52,6 +53,9 @@ public final class BertModel extends PreTrainedModel {
 
     @Override
     public String basePrefix() { return ""; }
+
+    @Override
+    public String baseModelPrefix() { return "bert"; }
 
     @Override
     public String architecture() { return "BertModel"; }

@@ -1,5 +1,7 @@
 package dev.jtune.models.bert;
 
+import dev.jtune.modeling.SequenceClassifierOutput;
+import dev.jtune.modeling.AttentionImplementation;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jtune.losses.ProblemType;
 import dev.jtune.testing.Fixtures;

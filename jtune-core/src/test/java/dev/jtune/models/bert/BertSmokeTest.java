@@ -1,5 +1,7 @@
 package dev.jtune.models.bert;
 
+import dev.jtune.modeling.SequenceClassifierOutput;
+import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.losses.ProblemType;
 import dev.jtune.torch.Engine;
 import dev.jtune.torch.Torch;

@@ -1,4 +1,4 @@
-package dev.jtune.models.bert;
+package dev.jtune.modeling;
 
 /** How self-attention is computed: HF's {@code attn_implementation}. Both give the same numbers within rounding. */
 public enum AttentionImplementation {

@@ -1,4 +1,4 @@
-package dev.jtune.models.bert;
+package dev.jtune.modeling;
 
 import dev.jtune.losses.LossSelection;
 import org.bytedeco.pytorch.Tensor;

@@ -1,0 +1,53 @@
+package dev.jtune.models;
+
+import dev.jtune.JTuneException;
+import dev.jtune.modeling.ModelFamily;
+import dev.jtune.models.bert.BertConfig;
+import dev.jtune.models.bert.BertForSequenceClassification;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The encoder families jtune implements, by {@code model_type} (mirrors transformers' auto mappings
+ * {@code CONFIG_MAPPING_NAMES} and {@code MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES}).
+ */
+public final class ModelRegistry {
+    private ModelRegistry() {}
+
+    private static final List<ModelFamily> FAMILIES = families();
+
+    private static List<ModelFamily> families() {
+        List<ModelFamily> f = new ArrayList<>();
+        f.add(new ModelFamily("bert", "BERT", "BertForSequenceClassification",
+                "bert-base-uncased, all-MiniLM-L6-v2 (built in)", BertConfig::fromJsonObject,
+                c -> new BertForSequenceClassification((BertConfig) c)));
+        // family: distilbert
+        // family: roberta
+        // family: xlm-roberta
+        // family: electra
+        // family: deberta-v2
+        // family: modernbert
+        return List.copyOf(f);
+    }
+
+    /** Every family, in listing order. */
+    public static List<ModelFamily> all() { return FAMILIES; }
+
+    /** The supported {@code model_type} values. */
+    public static List<String> modelTypes() {
+        return FAMILIES.stream().map(ModelFamily::modelType).toList();
+    }
+
+    /** The family of {@code modelType}; an unknown one is an error that lists the supported ones. */
+    public static ModelFamily forModelType(String modelType, String source) {
+        String t = modelType == null ? "" : modelType.toLowerCase(Locale.ROOT);
+        for (ModelFamily f : FAMILIES) if (f.modelType().equals(t)) return f;
+        throw new JTuneException("model_type \"" + modelType + "\" in " + source + " is not supported",
+                "jtune implements the encoder families " + FAMILIES.stream().map(f -> f.modelType() + " (" + f.displayName() + ")")
+                        .collect(Collectors.joining(", ")),
+                "use a checkpoint of one of those families (`jtune models list` shows them)");
+    }
+}
