@@ -1,5 +1,7 @@
 package dev.jtune.models.bert;
 
+import dev.jtune.torch.Embedding;
+import dev.jtune.torch.Nn;
 import org.bytedeco.pytorch.LayerNormImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
@@ -8,16 +10,16 @@ import org.bytedeco.pytorch.global.torch;
 
 /** Mirrors transformers BertEmbeddings: LayerNorm(word + token_type + position) then dropout. */
 public final class BertEmbeddings extends Module {
-    final BertEmbedding wordEmbeddings;
-    final BertEmbedding positionEmbeddings;
-    final BertEmbedding tokenTypeEmbeddings;
+    final Embedding wordEmbeddings;
+    final Embedding positionEmbeddings;
+    final Embedding tokenTypeEmbeddings;
     final LayerNormImpl layerNorm;
     private final double dropoutProb;
 
     public BertEmbeddings(BertConfig config) {
-        wordEmbeddings = register_module("word_embeddings", new BertEmbedding(config.vocabSize, config.hiddenSize, config.padTokenId));
-        positionEmbeddings = register_module("position_embeddings", new BertEmbedding(config.maxPositionEmbeddings, config.hiddenSize, -1));
-        tokenTypeEmbeddings = register_module("token_type_embeddings", new BertEmbedding(config.typeVocabSize, config.hiddenSize, -1));
+        wordEmbeddings = register_module("word_embeddings", new Embedding(config.vocabSize, config.hiddenSize, config.padTokenId));
+        positionEmbeddings = register_module("position_embeddings", new Embedding(config.maxPositionEmbeddings, config.hiddenSize, -1));
+        tokenTypeEmbeddings = register_module("token_type_embeddings", new Embedding(config.typeVocabSize, config.hiddenSize, -1));
         // "LayerNorm" keeps its capitals to match the original TF checkpoint names, as HF does.
         layerNorm = register_module("LayerNorm", Nn.layerNorm(config.hiddenSize, config.layerNormEps));
         dropoutProb = config.hiddenDropoutProb;

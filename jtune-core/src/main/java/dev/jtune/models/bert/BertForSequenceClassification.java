@@ -1,5 +1,6 @@
 package dev.jtune.models.bert;
 
+import dev.jtune.torch.Nn;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.FromPretrainedOptions;
 import dev.jtune.modeling.PretrainedConfig;

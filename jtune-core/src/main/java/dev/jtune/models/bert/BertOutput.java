@@ -1,5 +1,6 @@
 package dev.jtune.models.bert;
 
+import dev.jtune.torch.Nn;
 import org.bytedeco.pytorch.LayerNormImpl;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;

@@ -1,15 +1,15 @@
-package dev.jtune.models.bert;
+package dev.jtune.torch;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /** {@code nn.Embedding(num, dim, padding_idx)}: one "weight" parameter; the padding row gets no gradient. */
-public final class BertEmbedding extends Module {
+public final class Embedding extends Module {
     private final Tensor weight;
     private final long paddingIdx;
 
-    BertEmbedding(long num, long dim, long paddingIdx) {
+    public Embedding(long num, long dim, long paddingIdx) {
         this.weight = register_parameter("weight", torch.empty(num, dim));
         this.paddingIdx = paddingIdx;
     }

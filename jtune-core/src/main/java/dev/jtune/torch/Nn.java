@@ -1,4 +1,4 @@
-package dev.jtune.models.bert;
+package dev.jtune.torch;
 
 import org.bytedeco.pytorch.LayerNormImpl;
 import org.bytedeco.pytorch.LayerNormOptions;
@@ -8,22 +8,22 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
-/** Builders for the libtorch modules the BERT blocks use, and the activation by HF name. */
-final class Nn {
+/** Builders for the libtorch modules every family uses (HF names: Linear, LayerNorm), the activation by HF name ({@code ACT2FN}), dropout. */
+public final class Nn {
     private Nn() {}
 
-    static LinearImpl linear(long in, long out) {
+    public static LinearImpl linear(long in, long out) {
         return new LinearImpl(in, out);
     }
 
-    static LayerNormImpl layerNorm(long size, double eps) {
+    public static LayerNormImpl layerNorm(long size, double eps) {
         LayerNormOptions o = new LayerNormOptions(new LongVector(new long[] {size}));
         o.eps().put(eps);
         return new LayerNormImpl(o);
     }
 
     /** {@code ACT2FN[hidden_act]}: gelu = exact erf GELU, gelu_new / gelu_pytorch_tanh = tanh approximation. */
-    static Tensor activation(String name, Tensor x) {
+    public static Tensor activation(String name, Tensor x) {
         return switch (name) {
             case "gelu", "gelu_python" -> torch.gelu(x);
             case "gelu_new", "gelu_pytorch_tanh" -> torch.gelu(x, "tanh");
@@ -34,16 +34,16 @@ final class Nn {
     }
 
     /** {@code F.dropout(x, p, training)}: jtune's cheaper-mask dropout (see {@link dev.jtune.torch.Dropout}). */
-    static Tensor dropout(Tensor x, double p, boolean training) {
+    public static Tensor dropout(Tensor x, double p, boolean training) {
         return training ? dev.jtune.torch.Dropout.apply(x, p) : x;
     }
 
     /** {@code residual + dropout(x, p, training)}, see {@link dev.jtune.torch.Dropout#applyAndAdd}. */
-    static Tensor dropoutAdd(Tensor x, Tensor residual, double p, boolean training) {
+    public static Tensor dropoutAdd(Tensor x, Tensor residual, double p, boolean training) {
         return training ? dev.jtune.torch.Dropout.applyAndAdd(x, residual, p) : x.add(residual);
     }
 
-    static Scalar scalar(double v) {
+    public static Scalar scalar(double v) {
         return new Scalar(v);
     }
 }
