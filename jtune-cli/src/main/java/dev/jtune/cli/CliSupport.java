@@ -35,35 +35,11 @@ final class CliSupport {
         return dev.jtune.modeling.AutoModel.resolve(nameOrPath);
     }
 
-    /** True when id2label is HF's placeholder LABEL_0..LABEL_{n-1} (a model never fine-tuned on named classes). */
-    static boolean isDefaultLabels(Map<Integer, String> id2label) {
-        for (Map.Entry<Integer, String> e : id2label.entrySet()) {
-            if (!e.getValue().equals("LABEL_" + e.getKey())) return false;
-        }
-        return true;
-    }
-
-    /** True when the names are the integers 0..n-1 (integer labels in the data). */
-    static boolean isNumbered(LabelMap map) {
-        return map != null && map.id2label().equals(LabelMap.numbered(map.size()).id2label());
-    }
-
     /** The label kind a saved model's config implies, or null when it does not say. */
     static LabelKind labelKindOf(PretrainedConfig cfg) {
         ProblemType p = cfg.problemType();
         if (p == null) return null;
         return LabelKind.fromProblemType(p.hfName());
-    }
-
-    /** The first {@code n} examples (HF {@code dataset.select(range(n))}); the label map is kept. */
-    static Dataset head(Dataset d, Integer n, String flag) {
-        if (n == null) return d;
-        if (n <= 0) {
-            throw new JTuneException(flag + " is " + n, flag + " must be a positive number of rows", "pass e.g. " + flag + " 1000");
-        }
-        if (n >= d.size()) return d;
-        return new Dataset(d.file(), d.columns(), d.textColumn(), d.textPairColumn(), d.labelColumn(), d.labelKind(),
-                d.labelMap(), d.examples().subList(0, n), d.skipped());
     }
 
     /** Pretty JSON with sorted keys and 4-space indentation, as HF's save_metrics writes it. */

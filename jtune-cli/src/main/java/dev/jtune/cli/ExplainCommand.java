@@ -20,6 +20,7 @@ import dev.jtune.modeling.SequenceClassificationModel;
 import dev.jtune.tokenization.AutoTokenizer;
 import dev.jtune.tokenization.Encoding;
 import dev.jtune.tokenization.PreTrainedTokenizer;
+import dev.jtune.trainer.TrainingPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,80 +84,38 @@ public class ExplainCommand implements Callable<Integer> {
         modelOptions.checkNumLabels();
         List<String> warnings = new ArrayList<>();
         Path modelDir = CliSupport.resolveModel(modelOptions.model);
-        Map<String, Object> overrides = modelOptions.overrides();
-        PretrainedConfig base = AutoConfig.fromPretrained(modelDir, FromPretrainedOptions.builder().configOverrides(overrides).build());
-        ProblemType forced = modelOptions.problemType();
-
-        ReadOptions.Builder ro = data.readOptions();
-        if (forced != null) ro.problemType(forced.hfName());
-        boolean modelLabels = modelOptions.numLabels == null && base.numLabels() > 1 && !CliSupport.isDefaultLabels(base.id2label())
-                && forced != ProblemType.REGRESSION;
-        if (modelLabels) ro.label2id(base.label2id());
-        Dataset d = DatasetReader.read(trainFile, ro.build());
+        LossSpec spec = LossSpec.none();
+        if (classWeights != null) spec = classWeights.trim().equalsIgnoreCase("auto") ? spec.withAutoClassWeights()
+                : spec.withClassWeights(CliSupport.parseFloats(classWeights, "--class-weights"));
+        if (posWeight != null) spec = spec.withPosWeight(CliSupport.parseFloats(posWeight, "--pos-weight"));
+        if (focalGamma != null) spec = spec.withFocalGamma(focalGamma);
+        // the same plan train makes: data typing, labels, problem type, loss and every warning or error
+        TrainingPlan plan = TrainingPlan.builder().modelDir(modelDir).trainFile(trainFile).readOptions(data.readOptions())
+                .numLabels(modelOptions.numLabels).problemType(modelOptions.problemType())
+                .ignoreMismatchedSizes(modelOptions.ignoreMismatchedSizes).configOverrides(modelOptions.overrides())
+                .lossSpec(spec).labelSmoothingFactor(labelSmoothing == null ? 0 : labelSmoothing).build();
+        Dataset d = plan.train();
         DataReport report = DataReport.of(d);
         warnings.addAll(report.warnings());
-
-        int numLabels = modelOptions.numLabels != null ? modelOptions.numLabels : Math.max(1, d.numLabels());
-        if (modelOptions.numLabels != null && d.numLabels() > modelOptions.numLabels && d.labelKind() != LabelKind.REGRESSION) {
-            warnings.add("labels out of range: the data has " + d.numLabels() + " classes but --num-labels is " + modelOptions.numLabels
-                    + " (class ids must lie in [0, " + modelOptions.numLabels + "))");
-        }
-        // problem type and its source
-        ProblemType configured = forced != null ? forced : base.problemType();
-        LossSelection.Source source = forced != null ? LossSelection.Source.EXPLICIT : base.problemType() != null ? LossSelection.Source.CONFIG : null;
-        LossSelection.LabelKind kind = d.labelKind() == LabelKind.CLASS_INDEX ? LossSelection.LabelKind.CLASS_INDEX : LossSelection.LabelKind.FLOAT;
-        LossSelection sel = LossSelection.select(configured, source, numLabels, kind);
-        if (forced == null && base.problemType() != null && d.labelKind() != LabelKind.NONE
-                && !base.problemType().hfName().equals(d.labelKind().problemType())) {
-            warnings.add("stale problem_type: config.json says " + base.problemType().hfName() + " but the label column \""
-                    + d.labelColumn() + "\" is " + d.labelKind().problemType() + "; training will fail unless you pass --problem-type "
-                    + d.labelKind().problemType() + " (or fix config.json)");
-        }
-        // the loss with its options
-        String lossText;
-        Map<String, Object> lossJson = new LinkedHashMap<>();
-        lossJson.put("name", sel.loss());
-        try {
-            LossSpec s = LossSpec.none();
-            if (classWeights != null) s = classWeights.trim().equalsIgnoreCase("auto") ? s.withAutoClassWeights()
-                    : s.withClassWeights(CliSupport.parseFloats(classWeights, "--class-weights"));
-            if (posWeight != null) s = s.withPosWeight(CliSupport.parseFloats(posWeight, "--pos-weight"));
-            if (focalGamma != null) s = s.withFocalGamma(focalGamma);
-            if (labelSmoothing != null) s = s.withLabelSmoothing(labelSmoothing);
-            s.validate(sel.problemType(), numLabels);
-            if (s.isDefault()) {
-                lossText = sel.describe();
-            } else {
-                float[] w = s.classWeights();
-                if (s.autoClassWeights()) w = LossSpec.balancedWeights(d.labelCounts().values().stream().mapToLong(Integer::longValue).toArray());
-                lossText = sel.reason() + " → " + new ConfiguredLoss(sel.problemType(), numLabels, w, s.posWeight(), s.labelSmoothing(), s.focalGamma()).describe();
-                if (w != null) lossJson.put("class_weights", w);
-                if (s.posWeight() != null) lossJson.put("pos_weight", s.posWeight());
-                if (s.focalGamma() > 0) lossJson.put("focal_gamma", s.focalGamma());
-                if (s.labelSmoothing() > 0) lossJson.put("label_smoothing", s.labelSmoothing());
-            }
-        } catch (JTuneException e) {
-            lossText = sel.describe();
-            warnings.add("loss options: " + e.getMessage().replace('\n', ' '));
-        }
+        warnings.addAll(plan.warnings());
+        int numLabels = plan.numLabels();
+        LossSelection sel = plan.selection();
+        List<String> errors = new ArrayList<>();
+        for (JTuneException e : plan.errors()) errors.add(e.getMessage().replace('\n', ' '));
+        String lossText = plan.lossDescription();
+        Map<String, Object> lossJson = new LinkedHashMap<>(plan.loss() != null ? plan.loss().details() : Map.of("name", sel.loss()));
         lossJson.put("description", lossText);
 
         // the head: load as train would, to see what is re-initialised
         List<String> head = new ArrayList<>();
-        try {
-            List<String> names = d.labelMap() != null && !CliSupport.isNumbered(d.labelMap()) && numLabels == d.labelMap().size()
-                    ? d.labelMap().id2label() : null;
-            SequenceClassificationModel m = AutoModelForSequenceClassification.fromPretrained(modelDir, FromPretrainedOptions.builder()
-                    .numLabels(names == null ? numLabels : null).labelNames(names).problemType(forced)
-                    .ignoreMismatchedSizes(modelOptions.ignoreMismatchedSizes).configOverrides(overrides).build());
+        try (SequenceClassificationModel m = plan.loadModel()) {
             if (!m.loadReport().newlyInitialized().isEmpty()) head.add("newly initialised (trained from scratch): " + m.loadReport().newlyInitialized());
             if (!m.loadReport().mismatchedReinitialized().isEmpty()) {
                 warnings.add("the head will be re-initialised (its shape differs from the checkpoint's): " + m.loadReport().mismatchedReinitialized());
             }
             warnings.addAll(m.loadReport().warnings().stream().filter(w -> !w.contains("ignore_mismatched_sizes")).toList());
-            m.close();
         } catch (JTuneException e) {
-            warnings.add("loading the model as train would fails: " + e.getMessage().replace('\n', ' '));
+            errors.add("loading the model as train would fails: " + e.getMessage().replace('\n', ' '));
         }
 
         // tokenization
@@ -202,6 +161,7 @@ public class ExplainCommand implements Callable<Integer> {
             j.put("head", head);
             j.put("tokenization", tok);
             j.put("warnings", warnings);
+            j.put("errors", errors);
             out.println(CliSupport.JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(j));
         } else {
             out.println("Model: " + modelOptions.model + " (" + modelDir + ")");
@@ -213,6 +173,7 @@ public class ExplainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "Tokens (max_length %d): p50 %s, p90 %s, p95 %s, p99 %s, max %s; %s%% truncated (%s rows)%n",
                     maxLength, tok.get("p50"), tok.get("p90"), tok.get("p95"), tok.get("p99"), tok.get("max"),
                     tok.get("truncated_percent"), tok.get("truncated"));
+            for (String e : errors) out.println("error: training would stop: " + e);
             if (warnings.isEmpty()) out.println("Warnings: none");
             for (String w : warnings) if (!report.warnings().contains(w)) out.println("warning: " + w);
         }

@@ -2,8 +2,8 @@ package dev.jtune.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jtune.JTuneException;
-import dev.jtune.modeling.RawTensor;
-import dev.jtune.modeling.io.AtomicFiles;
+import dev.jtune.io.RawTensor;
+import dev.jtune.io.AtomicFiles;
 import dev.jtune.modeling.io.BuiltinModels;
 import dev.jtune.modeling.io.OnnxBertImporter;
 import dev.jtune.modeling.io.SafeTensors;

@@ -60,7 +60,7 @@ final class SavedModel implements AutoCloseable {
         PretrainedConfig cfg = config();
         LabelKind kind = CliSupport.labelKindOf(cfg);
         if (kind != null) ro.problemType(kind);
-        if (cfg.numLabels() > 1 && !CliSupport.isDefaultLabels(cfg.id2label())) ro.label2id(cfg.label2id());
+        if (cfg.numLabels() > 1 && !dev.jtune.trainer.TrainingPlan.isDefaultLabels(cfg.id2label())) ro.label2id(cfg.label2id());
         return DatasetReader.read(file, ro.build());
     }
 

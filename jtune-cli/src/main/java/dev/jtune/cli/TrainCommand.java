@@ -18,6 +18,7 @@ import dev.jtune.tokenization.AutoTokenizer;
 import dev.jtune.tokenization.PreTrainedTokenizer;
 import dev.jtune.trainer.CheckpointRotation;
 import dev.jtune.trainer.Trainer;
+import dev.jtune.trainer.TrainingPlan;
 import dev.jtune.trainer.TrainOutput;
 import dev.jtune.trainer.TrainingArguments;
 import picocli.CommandLine.Command;
@@ -119,35 +120,23 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         TrainingArguments args = trainingArguments(out);
         Path outputDir = Path.of(args.outputDir());
         Path resume = resumeCheckpoint(outputDir);
-        ProblemType forcedType = modelOptions.problemType();
-        Map<String, Object> overrides = modelOptions.overrides();
         Path modelDir = CliSupport.resolveModel(modelOptions.model);
-        PretrainedConfig base = AutoConfig.fromPretrained(modelDir,
-                FromPretrainedOptions.builder().configOverrides(overrides).build());
-
-        ReadOptions.Builder ro = data.readOptions();
-        if (forcedType != null) ro.problemType(forcedType.hfName());
-        if (modelOptions.numLabels == null && base.numLabels() > 1 && !CliSupport.isDefaultLabels(base.id2label())
-                && forcedType != ProblemType.REGRESSION) {
-            ro.label2id(base.label2id());
-        }
-        Dataset train = CliSupport.head(DatasetReader.read(trainFile, ro.build()), maxTrainSamples, "--max-train-samples");
-        train.validateForTraining();
-        Dataset eval = null;
-        if (evalFile != null) {
-            ReadOptions.Builder er = ro.build().toBuilder().problemType(train.labelKind());
-            if (train.labelMap() != null) er.label2id(train.labelMap().label2id());
-            eval = CliSupport.head(DatasetReader.read(evalFile, er.build()), maxEvalSamples, "--max-eval-samples");
-        }
+        TrainingPlan plan = TrainingPlan.builder().modelDir(modelDir).trainFile(trainFile).evalFile(evalFile)
+                .readOptions(data.readOptions()).maxTrainSamples(maxTrainSamples).maxEvalSamples(maxEvalSamples)
+                .numLabels(modelOptions.numLabels).problemType(modelOptions.problemType())
+                .ignoreMismatchedSizes(modelOptions.ignoreMismatchedSizes).configOverrides(modelOptions.overrides())
+                .seed(args.seed()).lossSpec(lossSpec()).labelSmoothingFactor(args.labelSmoothingFactor()).build()
+                .requireValid();
+        Dataset train = plan.train();
+        Dataset eval = plan.eval();
         DataReport.of(train).print(out);
         if (eval != null) out.println("Eval data: " + eval.file() + " (" + eval.size() + " rows" + (eval.skipped().isEmpty() ? "" : ", " + eval.skipped().size() + " skipped") + ")");
 
-        FromPretrainedOptions opts = fromPretrainedOptions(train, forcedType, overrides, args.seed());
         out.println("Model: " + modelOptions.model + (modelDir.toString().equals(modelOptions.model) ? "" : " (" + modelDir + ")"));
-        SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(modelDir, opts);
+        SequenceClassificationModel model = plan.loadModel();
         for (String n : model.loadReport().notes()) out.println("  note: " + n);
         for (String w : model.loadReport().warnings()) err.println("warning: " + w);
-        for (String w : model.config().warnings()) err.println("warning: " + w);
+        for (String w : plan.warnings()) err.println("warning: " + w);
 
         try (PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir);
              ProgressCallback progress = new ProgressCallback()) {
@@ -261,16 +250,6 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                     "resuming needs a checkpoint-N folder written by an earlier run", "pass an existing checkpoint folder, or no value for the latest one");
         }
         return p;
-    }
-
-    private FromPretrainedOptions fromPretrainedOptions(Dataset train, ProblemType forcedType, Map<String, Object> overrides, long seed) {
-        Integer n = modelOptions.numLabels != null ? modelOptions.numLabels : Integer.valueOf(train.numLabels());
-        List<String> names = null;
-        if (train.labelMap() != null && !CliSupport.isNumbered(train.labelMap()) && n == train.labelMap().size()) {
-            names = train.labelMap().id2label();
-        }
-        return FromPretrainedOptions.builder().numLabels(names == null ? n : null).labelNames(names).problemType(forcedType)
-                .ignoreMismatchedSizes(modelOptions.ignoreMismatchedSizes).configOverrides(overrides).seed(seed).build();
     }
 
     private LossSpec lossSpec() {

@@ -6,7 +6,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * One encoder family as the registry ({@code dev.jtune.models.ModelRegistry}) knows it: its {@code model_type},
+ * One encoder family as the registry (ModelRegistry, one layer up) knows it: its {@code model_type},
  * how to read its config.json, and how to build its sequence-classification model. Everything else (loading,
  * saving, key rules, the loss) is shared.
  *

@@ -1,5 +1,6 @@
 package dev.jtune.modeling;
 
+import dev.jtune.io.RawTensor;
 import dev.jtune.JTuneException;
 import dev.jtune.torch.Torch;
 import org.bytedeco.pytorch.Module;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jtune.JTuneException;
-import dev.jtune.modeling.io.AtomicFiles;
+import dev.jtune.io.AtomicFiles;
 import dev.jtune.losses.LossSelection;
 import dev.jtune.losses.ProblemType;
 

@@ -1,6 +1,6 @@
 package dev.jtune.tokenization;
 
-import dev.jtune.modeling.io.AtomicFiles;
+import dev.jtune.io.AtomicFiles;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,7 +1,7 @@
 package dev.jtune.torch;
 
-import dev.jtune.modeling.DType;
-import dev.jtune.modeling.RawTensor;
+import dev.jtune.io.DType;
+import dev.jtune.io.RawTensor;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jtune.JTuneException;
 import dev.jtune.modeling.SequenceClassificationModel;
-import dev.jtune.modeling.io.AtomicFiles;
+import dev.jtune.io.AtomicFiles;
 import dev.jtune.modeling.io.SafeTensors;
 import dev.jtune.modeling.io.WeightFiles;
 import dev.jtune.modeling.PreTrainedModel;

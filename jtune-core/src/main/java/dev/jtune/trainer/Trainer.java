@@ -73,10 +73,11 @@ public class Trainer {
         cbs.add(new DefaultFlowCallback());
         cbs.addAll(b.callbacks);
         this.callbacks = new CallbackHandler(cbs);
-        this.collator = new DataCollatorWithPadding(tokenizer);
-        if (model == null || args == null || tokenizer == null) {
-            throw new IllegalArgumentException("Trainer needs a model, TrainingArguments and a tokenizer");
+        if (model == null || args == null || tokenizer == null) { // before anything dereferences them
+            throw new IllegalArgumentException("Trainer needs a model, TrainingArguments and a tokenizer (missing: "
+                    + (model == null ? "model " : "") + (args == null ? "args " : "") + (tokenizer == null ? "tokenizer" : "") + ")");
         }
+        this.collator = new DataCollatorWithPadding(tokenizer);
         if (args.evalStrategy() != IntervalStrategy.NO && evalDataset == null) {
             throw new JTuneException("You have set `args.eval_strategy` to " + args.evalStrategy().hfName()
                     + " but you didn't pass an `eval_dataset` to `Trainer`. Either set `args.eval_strategy` to `no` or pass an `eval_dataset`.",
@@ -137,62 +138,13 @@ public class Trainer {
     synchronized void resolveLoss() {
         if (lossDescription != null) return;
         Dataset d = trainDataset != null ? trainDataset : evalDataset;
-        if ((d == null || d.labelKind() == LabelKind.NONE) && model.config().problemType() == null && userLossFunction == null) {
-            // nothing to infer from (prediction only): leave problem_type unset, as HF does without labels
-            resolvedLoss = null;
-            lossDescription = "no labels: problem_type stays unset and no loss is computed";
-            return;
+        LossDecision decision = LossDecision.decide(model.config(), d, trainDataset, lossSpec, args.labelSmoothingFactor(), userLossFunction);
+        if (decision.selection() != null && model.config().problemType() == null) {
+            model.config().setInferredProblemType(decision.selection().problemType());
         }
-        LossSelection.LabelKind kind = d == null ? LossSelection.LabelKind.CLASS_INDEX : switch (d.labelKind()) {
-            case CLASS_INDEX -> LossSelection.LabelKind.CLASS_INDEX;
-            case MULTI_HOT -> LossSelection.LabelKind.FLOAT;
-            default -> LossSelection.LabelKind.FLOAT;
-        };
-        var cfg = model.config();
-        LossSelection sel = LossSelection.select(cfg.problemType(), cfg.problemTypeSource(), cfg.numLabels(), kind);
-        checkDataMatchesProblemType(sel, d);
-        if (cfg.problemType() == null) cfg.setInferredProblemType(sel.problemType());
-        LossSpec spec = lossSpec.withLabelSmoothing(Math.max(lossSpec.labelSmoothing(), args.labelSmoothingFactor()));
-        spec.validate(sel.problemType(), cfg.numLabels());
-        if (userLossFunction != null) {
-            resolvedLoss = userLossFunction;
-            lossDescription = sel.reason() + " → custom loss function " + userLossFunction.describe() + " (replaces the model's loss)";
-        } else if (!spec.isDefault()) {
-            float[] weights = spec.classWeights();
-            if (spec.autoClassWeights()) {
-                if (trainDataset == null) throw new JTuneException("--class-weights auto without training data",
-                        "automatic class weights are computed from the training labels", "pass --train FILE or explicit weights");
-                long[] counts = trainDataset.labelCounts().values().stream().mapToLong(Integer::longValue).toArray();
-                weights = LossSpec.balancedWeights(counts);
-            }
-            ConfiguredLoss cl = new ConfiguredLoss(sel.problemType(), cfg.numLabels(), weights, spec.posWeight(), spec.labelSmoothing(), spec.focalGamma());
-            resolvedLoss = cl;
-            lossDescription = sel.reason() + " → " + cl.describe();
-        } else {
-            resolvedLoss = null;
-            lossDescription = sel.describe() + " (the model's own loss)";
-        }
+        resolvedLoss = decision.loss();
+        lossDescription = decision.description();
         LOG.log(System.Logger.Level.INFO, lossDescription);
-    }
-
-    private void checkDataMatchesProblemType(LossSelection sel, Dataset d) {
-        if (d == null || d.labelKind() == LabelKind.NONE) return;
-        ProblemType p = sel.problemType();
-        int n = model.config().numLabels();
-        boolean ok = switch (d.labelKind()) {
-            case CLASS_INDEX -> p == ProblemType.SINGLE_LABEL_CLASSIFICATION && d.numLabels() <= n;
-            case REGRESSION -> p == ProblemType.REGRESSION;
-            case MULTI_HOT -> p == ProblemType.MULTI_LABEL_CLASSIFICATION && d.numLabels() == n;
-            default -> true;
-        };
-        if (!ok) {
-            throw new JTuneException("the labels of " + d.file() + " (column \"" + d.labelColumn() + "\") are " + d.labelKind().problemType()
-                    + " with " + d.numLabels() + " label(s), but the model's problem_type is " + p.hfName() + " with num_labels=" + n
-                    + " (" + sel.reason() + ")",
-                    "the data's labels must fit the head: class ids in [0, num_labels), one float for regression, num_labels-long multi-hot rows",
-                    "pass --num-labels " + Math.max(1, d.numLabels()) + " (the head is re-initialised with --ignore-mismatched-sizes) or --problem-type "
-                            + d.labelKind().problemType() + ", or fix a stale problem_type in config.json");
-        }
     }
 
     /**

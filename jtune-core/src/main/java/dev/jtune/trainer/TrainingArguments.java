@@ -1,6 +1,6 @@
 package dev.jtune.trainer;
 
-import dev.jtune.modeling.io.AtomicFiles;
+import dev.jtune.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -7,7 +7,7 @@ import dev.jtune.data.LabelKind;
 import dev.jtune.data.LabelMap;
 import dev.jtune.losses.ProblemType;
 import dev.jtune.modeling.FromPretrainedOptions;
-import dev.jtune.modeling.RawTensor;
+import dev.jtune.io.RawTensor;
 import dev.jtune.modeling.SequenceClassificationModel;
 import dev.jtune.modeling.SequenceClassifierOutput;
 import dev.jtune.modeling.io.SafeTensors;

@@ -1,11 +1,12 @@
 package dev.jtune.modeling.io;
 
+import dev.jtune.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jtune.JTuneException;
-import dev.jtune.modeling.RawTensor;
+import dev.jtune.io.RawTensor;
 
 import java.io.IOException;
 import java.io.InputStream;

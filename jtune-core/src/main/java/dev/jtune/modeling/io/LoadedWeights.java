@@ -1,6 +1,6 @@
 package dev.jtune.modeling.io;
 
-import dev.jtune.modeling.RawTensor;
+import dev.jtune.io.RawTensor;
 
 import java.nio.file.Path;
 import java.util.List;

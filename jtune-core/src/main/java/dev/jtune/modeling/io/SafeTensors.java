@@ -1,5 +1,6 @@
 package dev.jtune.modeling.io;
 
+import dev.jtune.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jtune.JTuneException;
-import dev.jtune.modeling.DType;
-import dev.jtune.modeling.RawTensor;
+import dev.jtune.io.DType;
+import dev.jtune.io.RawTensor;
 
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.jtune.modeling.io;
 
 import dev.jtune.JTuneException;
-import dev.jtune.modeling.DType;
-import dev.jtune.modeling.RawTensor;
+import dev.jtune.io.DType;
+import dev.jtune.io.RawTensor;
 import dev.jtune.modeling.io.TorchCheckpoints.Pickle;
 import dev.jtune.modeling.io.TorchCheckpoints.Tensor;
 import dev.jtune.testing.Fixtures;

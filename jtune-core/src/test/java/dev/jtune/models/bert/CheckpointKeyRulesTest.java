@@ -1,8 +1,8 @@
 package dev.jtune.models.bert;
 
-import dev.jtune.modeling.DType;
+import dev.jtune.io.DType;
 import dev.jtune.modeling.FromPretrainedOptions;
-import dev.jtune.modeling.RawTensor;
+import dev.jtune.io.RawTensor;
 import dev.jtune.modeling.io.SafeTensors;
 import dev.jtune.testing.Fixtures;
 import dev.jtune.torch.Torch;

@@ -1,4 +1,4 @@
-package dev.jtune.modeling;
+package dev.jtune.io;
 
 import java.util.Locale;
 

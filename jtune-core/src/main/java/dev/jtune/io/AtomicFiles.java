@@ -1,4 +1,4 @@
-package dev.jtune.modeling.io;
+package dev.jtune.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

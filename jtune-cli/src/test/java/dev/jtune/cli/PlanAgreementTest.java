@@ -1,0 +1,120 @@
+package dev.jtune.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jtune.testing.Fixtures;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@code explain} and {@code train} make one plan: over a matrix of models, data and options, {@code explain --json}
+ * reports an error exactly when {@code train} stops with exit 2, and otherwise the same loss line, problem type
+ * and num_labels that {@code train} prints and uses.
+ */
+class PlanAgreementTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    /** A case: a name, the model ("tiny-bert", "tiny-bert-single", or "stale" = tiny-bert-single marked regression), the data kind, extra flags. */
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("plain single-label", "tiny-bert", "strings", List.of()),
+                Arguments.of("integer labels", "tiny-bert", "ints", List.of()),
+                Arguments.of("float labels", "tiny-bert", "floats", List.of()),
+                Arguments.of("list labels (multi-label)", "tiny-bert", "lists", List.of()),
+                Arguments.of("pairs, some second texts missing", "tiny-bert", "pairs", List.of()),
+                Arguments.of("label smoothing, single-label", "tiny-bert", "strings", List.of("--label-smoothing-factor", "0.1")),
+                Arguments.of("label smoothing, regression", "tiny-bert", "floats", List.of("--label-smoothing-factor", "0.1")),
+                Arguments.of("label smoothing, multi-label", "tiny-bert", "lists", List.of("--label-smoothing-factor", "0.1")),
+                Arguments.of("class weights auto", "tiny-bert", "strings", List.of("--class-weights", "auto")),
+                Arguments.of("class weights, wrong count", "tiny-bert", "strings", List.of("--class-weights", "1,2,3")),
+                Arguments.of("pos_weight, multi-label", "tiny-bert", "lists", List.of("--pos-weight", "2")),
+                Arguments.of("num_labels 1 with classes", "tiny-bert", "strings", List.of("--num-labels", "1")),
+                Arguments.of("num_labels larger than the data", "tiny-bert", "strings", List.of("--num-labels", "4")),
+                Arguments.of("explicit problem type", "tiny-bert", "ints", List.of("--problem-type", "multi_label_classification")),
+                Arguments.of("stale problem_type in config.json", "stale", "strings", List.of()),
+                Arguments.of("named-label checkpoint, other head size", "tiny-bert-single", "strings", List.of("--num-labels", "2")),
+                Arguments.of("named-label checkpoint, head re-initialised", "tiny-bert-single", "strings",
+                        List.of("--num-labels", "2", "--ignore-mismatched-sizes")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void explainAndTrainAgree(String name, String model, String data, List<String> flags) throws IOException {
+        Path modelDir = model(model);
+        Path train = data(data);
+        CliTestSupport explain = new CliTestSupport();
+        List<String> e = new ArrayList<>(List.of("explain", "--model", modelDir.toString(), "--train", train.toString(), "--json"));
+        e.addAll(flags);
+        assertEquals(0, explain.run(e), explain.all());
+        JsonNode plan = JSON.readTree(explain.out.toString());
+
+        CliTestSupport run = new CliTestSupport();
+        List<String> t = new ArrayList<>(List.of("train", "--model", modelDir.toString(), "--train", train.toString(),
+                "--output-dir", dir.resolve("out").toString(), "--max-steps", "1", "--per-device-train-batch-size", "4",
+                "--save-strategy", "no", "--no-progress"));
+        t.addAll(flags);
+        int rc = run.run(t);
+        boolean explainSaysError = plan.path("errors").size() > 0;
+        assertEquals(explainSaysError ? 2 : 0, rc, name + ": explain errors " + plan.path("errors") + "\ntrain:\n" + run.all());
+        if (rc == 0) {
+            String lossLine = plan.path("loss").path("description").asText();
+            CliTestSupport.assertContains(run.out.toString(), "Loss: " + lossLine);
+            JsonNode saved = JSON.readTree(dir.resolve("out").resolve("config.json").toFile());
+            assertEquals(plan.path("problem_type").path("value").asText(), saved.path("problem_type").asText(), name + ": problem_type");
+            assertEquals(plan.path("num_labels").asInt(), saved.path("id2label").size(), name + ": num_labels");
+        } else {
+            // the first error explain names is the one train stops with
+            String first = plan.path("errors").get(0).asText();
+            String firstLine = first.contains("  ") ? first.substring(0, first.indexOf("  ")) : first;
+            CliTestSupport.assertContains(run.all().replace('\n', ' '), firstLine.substring(0, Math.min(60, firstLine.length())));
+        }
+    }
+
+    private Path model(String name) throws IOException {
+        if (!name.equals("stale")) return Fixtures.model(name);
+        Path m = dir.resolve("stale-model");
+        Files.createDirectories(m);
+        for (Path p : Files.list(Fixtures.model("tiny-bert-single")).toList()) Files.copy(p, m.resolve(p.getFileName()));
+        ObjectNode cfg = (ObjectNode) JSON.readTree(m.resolve("config.json").toFile());
+        cfg.put("problem_type", "regression");
+        Files.writeString(m.resolve("config.json"), cfg.toString());
+        return m;
+    }
+
+    private Path data(String kind) throws IOException {
+        List<String[]> rows = CliTestSupport.sentiment(12, 3);
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        for (String[] r : rows) {
+            boolean pos = r[2].equals("pos");
+            String label = switch (kind) {
+                case "ints" -> pos ? "1" : "0";
+                case "floats" -> pos ? "4.5" : "0.5";
+                case "lists" -> pos ? "[1, 0]" : (i % 3 == 0 ? "[0, 1]" : "[1, 1]");
+                default -> '"' + r[2] + '"';
+            };
+            String pair = kind.equals("pairs") ? (i % 3 == 0 ? ", \"text_pair\": null" : i % 3 == 1 ? ", \"text_pair\": \"\"" : ", \"text_pair\": \"it was " + r[2] + "\"") : "";
+            b.append("{\"text\": \"").append(r[1]).append('"').append(pair).append(", \"label\": ").append(label).append("}\n");
+            i++;
+        }
+        Path f = dir.resolve(kind + ".jsonl");
+        Files.writeString(f, b.toString(), StandardCharsets.UTF_8);
+        return f;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.jtune.trainer;
+
+import dev.jtune.JTuneException;
+import dev.jtune.data.Dataset;
+import dev.jtune.data.LabelKind;
+import dev.jtune.losses.ConfiguredLoss;
+import dev.jtune.losses.LossFunction;
+import dev.jtune.losses.LossSelection;
+import dev.jtune.losses.LossSpec;
+import dev.jtune.losses.ProblemType;
+import dev.jtune.modeling.PretrainedConfig;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The loss decision, made in one place for the {@link Trainer}, {@link TrainingPlan} (so {@code jtune train} and
+ * {@code jtune explain}) and the API: the problem type (explicit &gt; config.json &gt; inferred from
+ * {@code num_labels} and the label column), a check that the data's labels fit the head, and the loss with its
+ * precedence — a custom {@link LossFunction} &gt; the loss options ({@link LossSpec}, with
+ * {@code label_smoothing_factor} folded in) &gt; the model's own loss.
+ *
+ * @param selection   the problem type and why (null when there are no labels and none is configured)
+ * @param loss        the loss the Trainer applies itself, or null for the model's own loss
+ * @param description one line: "problem_type ... inferred from ... → CrossEntropyLoss(...)"
+ * @param details     the loss's name and options, for {@code explain --json}
+ */
+public record LossDecision(LossSelection selection, LossFunction loss, String description, Map<String, Object> details) {
+
+    /**
+     * Decides without changing {@code config} (the Trainer records an inferred problem type itself).
+     *
+     * @param labelled the data whose label column types the labels (train, else eval), or null
+     * @param train    the training data (for automatic class weights), or null
+     */
+    public static LossDecision decide(PretrainedConfig config, Dataset labelled, Dataset train, LossSpec lossSpec,
+                                      double labelSmoothingFactor, LossFunction userLoss) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        if ((labelled == null || labelled.labelKind() == LabelKind.NONE) && config.problemType() == null && userLoss == null) {
+            // nothing to infer from (prediction only): problem_type stays unset, as HF does without labels
+            details.put("name", null);
+            return new LossDecision(null, null, "no labels: problem_type stays unset and no loss is computed", details);
+        }
+        LossSelection.LabelKind kind = labelled == null || labelled.labelKind() == LabelKind.CLASS_INDEX
+                ? LossSelection.LabelKind.CLASS_INDEX : LossSelection.LabelKind.FLOAT;
+        LossSelection sel = LossSelection.select(config.problemType(), config.problemTypeSource(), config.numLabels(), kind);
+        checkDataMatchesProblemType(sel, labelled, config.numLabels());
+        LossSpec spec = (lossSpec == null ? LossSpec.none() : lossSpec)
+                .withLabelSmoothing(Math.max(lossSpec == null ? 0 : lossSpec.labelSmoothing(), labelSmoothingFactor));
+        spec.validate(sel.problemType(), config.numLabels());
+        details.put("name", sel.loss());
+        if (userLoss != null) {
+            details.put("name", "custom");
+            return new LossDecision(sel, userLoss, sel.reason() + " → custom loss function " + userLoss.describe()
+                    + " (replaces the model's loss)", details);
+        }
+        if (spec.isDefault()) {
+            return new LossDecision(sel, null, sel.describe() + " (the model's own loss)", details);
+        }
+        float[] weights = spec.classWeights();
+        if (spec.autoClassWeights()) {
+            if (train == null) {
+                throw new JTuneException("--class-weights auto without training data",
+                        "automatic class weights are computed from the training labels", "pass --train FILE or explicit weights");
+            }
+            weights = LossSpec.balancedWeights(train.labelCounts().values().stream().mapToLong(Integer::longValue).toArray());
+        }
+        ConfiguredLoss cl = new ConfiguredLoss(sel.problemType(), config.numLabels(), weights, spec.posWeight(),
+                spec.labelSmoothing(), spec.focalGamma());
+        if (weights != null) details.put("class_weights", weights);
+        if (spec.posWeight() != null) details.put("pos_weight", spec.posWeight());
+        if (spec.focalGamma() > 0) details.put("focal_gamma", spec.focalGamma());
+        if (spec.labelSmoothing() > 0) details.put("label_smoothing", spec.labelSmoothing());
+        return new LossDecision(sel, cl, sel.reason() + " → " + cl.describe(), details);
+    }
+
+    /** The data's labels must fit the head; a stale {@code problem_type} in config.json is caught here. */
+    static void checkDataMatchesProblemType(LossSelection sel, Dataset d, int n) {
+        if (d == null || d.labelKind() == LabelKind.NONE) return;
+        ProblemType p = sel.problemType();
+        boolean ok = switch (d.labelKind()) {
+            case CLASS_INDEX -> p == ProblemType.SINGLE_LABEL_CLASSIFICATION && d.numLabels() <= n;
+            case REGRESSION -> p == ProblemType.REGRESSION;
+            case MULTI_HOT -> p == ProblemType.MULTI_LABEL_CLASSIFICATION && d.numLabels() == n;
+            default -> true;
+        };
+        if (!ok) {
+            throw new JTuneException("the labels of " + d.file() + " (column \"" + d.labelColumn() + "\") are " + d.labelKind().problemType()
+                    + " with " + d.numLabels() + " label(s), but the model's problem_type is " + p.hfName() + " with num_labels=" + n
+                    + " (" + sel.reason() + ")",
+                    "the data's labels must fit the head: class ids in [0, num_labels), one float for regression, num_labels-long multi-hot rows",
+                    "pass --num-labels " + Math.max(1, d.numLabels()) + " (the head is re-initialised with --ignore-mismatched-sizes) or --problem-type "
+                            + d.labelKind().problemType() + ", or fix a stale problem_type in config.json");
+        }
+    }
+}
