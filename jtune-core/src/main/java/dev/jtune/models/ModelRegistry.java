@@ -4,6 +4,8 @@ import dev.jtune.JTuneException;
 import dev.jtune.modeling.ModelFamily;
 import dev.jtune.models.bert.BertConfig;
 import dev.jtune.models.bert.BertForSequenceClassification;
+import dev.jtune.models.electra.ElectraConfig;
+import dev.jtune.models.electra.ElectraForSequenceClassification;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,9 @@ public final class ModelRegistry {
         // family: distilbert
         // family: roberta
         // family: xlm-roberta
-        // family: electra
+        f.add(new ModelFamily("electra", "ELECTRA", "ElectraForSequenceClassification",
+                "google/electra-small-discriminator, google/electra-base-discriminator", ElectraConfig::fromJsonObject,
+                c -> new ElectraForSequenceClassification((ElectraConfig) c)));
         // family: deberta-v2
         // family: modernbert
         return List.copyOf(f);
