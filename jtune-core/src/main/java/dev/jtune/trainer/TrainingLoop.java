@@ -58,6 +58,10 @@ final class TrainingLoop {
                 args.adamEpsilon(), args.weightDecay());
         AdamW opt = groups.optimizer();
         TensorVector paramVector = new TensorVector(params.values().toArray(new Tensor[0]));
+        long nonEmbeddingParams = 0; // HF num_parameters(exclude_embeddings=True): every parameter but nn.Embedding weights
+        for (Map.Entry<String, Tensor> e : params.entrySet()) {
+            if (!e.getKey().contains("embeddings.") || !e.getKey().endsWith(".weight") || e.getValue().dim() != 2) nonEmbeddingParams += e.getValue().numel();
+        }
 
         TrainerState state = TrainerState.forTraining(args, total, numEpochs, args.perDeviceTrainBatchSize());
         CheckpointIO.LoopState loop = new CheckpointIO.LoopState(0, 0, 0, 0);
@@ -122,6 +126,8 @@ final class TrainingLoop {
                                     ? (double) batch.numItems() / itemsInWindow : 1.0 / window.size();
                             Tensor scaled = loss.mul(new Scalar(scale));
                             scaled.backward();
+                            // HF floating_point_ops: 6 × non-embedding parameters × tokens (padding included)
+                            state.totalFlos(state.totalFlos() + 6.0 * nonEmbeddingParams * batch.inputIds().numel());
                             stepLoss += scaled.item_double();
                         }
                         for (int r : mb) rows.add(r);

@@ -196,6 +196,5 @@ class LossRulesTest {
         assertThrows(JTuneException.class, () -> LossSpec.none().withClassWeights(new float[] {1, 2}).validate(ProblemType.SINGLE_LABEL_CLASSIFICATION, 3));
         assertThrows(JTuneException.class, () -> LossSpec.none().withPosWeight(new float[] {1, 2}).validate(ProblemType.SINGLE_LABEL_CLASSIFICATION, 2));
         assertArrayEquals(new float[] {0.75f, 1.5f}, LossSpec.balancedWeights(new long[] {4, 2}), 1e-6f);
-        assertEquals(torch.ScalarType.Float.value, torch.ScalarType.Float.value);
     }
 }
