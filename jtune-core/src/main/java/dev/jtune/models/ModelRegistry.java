@@ -26,7 +26,9 @@ public final class ModelRegistry {
         f.add(new ModelFamily("bert", "BERT", "BertForSequenceClassification",
                 "bert-base-uncased, all-MiniLM-L6-v2 (built in)", BertConfig::fromJsonObject,
                 c -> new BertForSequenceClassification((BertConfig) c)));
-        // family: distilbert
+        f.add(new ModelFamily("distilbert", "DistilBERT", "DistilBertForSequenceClassification",
+                "distilbert-base-uncased, distilbert-base-multilingual-cased", dev.jtune.models.distilbert.DistilBertConfig::fromJsonObject,
+                c -> new dev.jtune.models.distilbert.DistilBertForSequenceClassification((dev.jtune.models.distilbert.DistilBertConfig) c)));
         // family: roberta
         // family: xlm-roberta
         f.add(new ModelFamily("electra", "ELECTRA", "ElectraForSequenceClassification",
