@@ -5,7 +5,7 @@ import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.FromPretrainedOptions;
 import dev.jtune.modeling.LoadReport;
 import dev.jtune.modeling.PretrainedConfig;
-import dev.jtune.modeling.RawTensor;
+import dev.jtune.io.RawTensor;
 import dev.jtune.modeling.SequenceClassifierOutput;
 import dev.jtune.modeling.io.SafeTensors;
 import dev.jtune.testing.Fixtures;
