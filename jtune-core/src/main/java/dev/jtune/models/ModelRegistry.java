@@ -4,6 +4,10 @@ import dev.jtune.JTuneException;
 import dev.jtune.modeling.ModelFamily;
 import dev.jtune.models.bert.BertConfig;
 import dev.jtune.models.bert.BertForSequenceClassification;
+import dev.jtune.models.roberta.RobertaConfig;
+import dev.jtune.models.roberta.RobertaForSequenceClassification;
+import dev.jtune.models.roberta.XLMRobertaConfig;
+import dev.jtune.models.roberta.XLMRobertaForSequenceClassification;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +29,12 @@ public final class ModelRegistry {
                 "bert-base-uncased, all-MiniLM-L6-v2 (built in)", BertConfig::fromJsonObject,
                 c -> new BertForSequenceClassification((BertConfig) c)));
         // family: distilbert
-        // family: roberta
-        // family: xlm-roberta
+        f.add(new ModelFamily("roberta", "RoBERTa", "RobertaForSequenceClassification",
+                "roberta-base, distilroberta-base, cardiffnlp/twitter-roberta-base-sentiment-latest", RobertaConfig::fromJsonObject,
+                c -> new RobertaForSequenceClassification((RobertaConfig) c)));
+        f.add(new ModelFamily("xlm-roberta", "XLM-RoBERTa", "XLMRobertaForSequenceClassification",
+                "xlm-roberta-base, xlm-roberta-large", XLMRobertaConfig::fromJsonObject,
+                c -> new XLMRobertaForSequenceClassification((XLMRobertaConfig) c)));
         // family: electra
         // family: deberta-v2
         // family: modernbert

@@ -27,7 +27,7 @@ public final class BertEncoder extends Module {
         return hidden;
     }
 
-    void setAttentionImplementation(AttentionImplementation impl) {
+    public void setAttentionImplementation(AttentionImplementation impl) {
         for (BertLayer l : layers) l.attention.self.implementation = impl;
     }
 }

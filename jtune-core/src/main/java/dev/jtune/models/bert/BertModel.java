@@ -83,7 +83,7 @@ public final class BertModel extends PreTrainedModel {
     }
 
     /** (B, L) 0/1 -> (B, 1, 1, L) additive: {@code (1 - mask) * float32_min}. */
-    static Tensor extendedAttentionMask(Tensor mask) {
+    public static Tensor extendedAttentionMask(Tensor mask) {
         Tensor m = mask.to(torch.ScalarType.Float).unsqueeze(1).unsqueeze(2); // (B, 1, 1, L)
         return m.mul(Nn.scalar(-1.0)).add(Nn.scalar(1.0)).mul(Nn.scalar(FLOAT32_MIN));
     }
