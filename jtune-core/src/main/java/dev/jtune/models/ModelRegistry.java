@@ -4,8 +4,14 @@ import dev.jtune.JTuneException;
 import dev.jtune.modeling.ModelFamily;
 import dev.jtune.models.bert.BertConfig;
 import dev.jtune.models.bert.BertForSequenceClassification;
+import dev.jtune.models.distilbert.DistilBertConfig;
+import dev.jtune.models.distilbert.DistilBertForSequenceClassification;
 import dev.jtune.models.electra.ElectraConfig;
 import dev.jtune.models.electra.ElectraForSequenceClassification;
+import dev.jtune.models.roberta.RobertaConfig;
+import dev.jtune.models.roberta.RobertaForSequenceClassification;
+import dev.jtune.models.roberta.XLMRobertaConfig;
+import dev.jtune.models.roberta.XLMRobertaForSequenceClassification;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +33,14 @@ public final class ModelRegistry {
                 "bert-base-uncased, all-MiniLM-L6-v2 (built in)", BertConfig::fromJsonObject,
                 c -> new BertForSequenceClassification((BertConfig) c)));
         f.add(new ModelFamily("distilbert", "DistilBERT", "DistilBertForSequenceClassification",
-                "distilbert-base-uncased, distilbert-base-multilingual-cased", dev.jtune.models.distilbert.DistilBertConfig::fromJsonObject,
-                c -> new dev.jtune.models.distilbert.DistilBertForSequenceClassification((dev.jtune.models.distilbert.DistilBertConfig) c)));
-        // family: roberta
-        // family: xlm-roberta
+                "distilbert-base-uncased, distilbert-base-multilingual-cased", DistilBertConfig::fromJsonObject,
+                c -> new DistilBertForSequenceClassification((DistilBertConfig) c)));
+        f.add(new ModelFamily("roberta", "RoBERTa", "RobertaForSequenceClassification",
+                "roberta-base, distilroberta-base, cardiffnlp/twitter-roberta-base-sentiment-latest", RobertaConfig::fromJsonObject,
+                c -> new RobertaForSequenceClassification((RobertaConfig) c)));
+        f.add(new ModelFamily("xlm-roberta", "XLM-RoBERTa", "XLMRobertaForSequenceClassification",
+                "xlm-roberta-base, xlm-roberta-large", XLMRobertaConfig::fromJsonObject,
+                c -> new XLMRobertaForSequenceClassification((XLMRobertaConfig) c)));
         f.add(new ModelFamily("electra", "ELECTRA", "ElectraForSequenceClassification",
                 "google/electra-small-discriminator, google/electra-base-discriminator", ElectraConfig::fromJsonObject,
                 c -> new ElectraForSequenceClassification((ElectraConfig) c)));
