@@ -6,6 +6,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import dev.jtune.modeling.ModelFamily;
+import dev.jtune.models.ModelRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -20,7 +22,8 @@ import java.util.stream.Stream;
 @Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, name = "list", header = "List the models available offline.",
         description = {
             "Shows the built-in model (bundled in the jar) and the models in the local Hugging Face hub cache",
-            "(folders models--ORG--NAME), which jtune can use without a network connection."
+            "(folders models--ORG--NAME), which jtune can use without a network connection, and the encoder",
+            "families jtune loads (by config.json's model_type)."
         })
 public class ModelsListCommand implements Callable<Integer> {
     /** The built-in model's short name and its hub id. */
@@ -39,6 +42,10 @@ public class ModelsListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        out.println("Families (config.json model_type):");
+        for (ModelFamily f : ModelRegistry.all()) {
+            out.printf("  %-12s %-12s %-38s e.g. %s%n", f.modelType(), f.displayName(), f.sequenceClassification(), f.examples());
+        }
         out.println("Built in:");
         boolean bundled = ModelsListCommand.class.getClassLoader().getResource(BUILTIN_RESOURCE) != null;
         out.printf("  %-40s %s%n", BUILTIN_NAME, BUILTIN_HUB_ID + (bundled ? "" : " (missing from the classpath)"));
