@@ -4,6 +4,8 @@ import dev.jtune.JTuneException;
 import dev.jtune.modeling.ModelFamily;
 import dev.jtune.models.bert.BertConfig;
 import dev.jtune.models.bert.BertForSequenceClassification;
+import dev.jtune.models.modernbert.ModernBertConfig;
+import dev.jtune.models.modernbert.ModernBertForSequenceClassification;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +31,9 @@ public final class ModelRegistry {
         // family: xlm-roberta
         // family: electra
         // family: deberta-v2
-        // family: modernbert
+        f.add(new ModelFamily("modernbert", "ModernBERT", "ModernBertForSequenceClassification",
+                "answerdotai/ModernBERT-base, answerdotai/ModernBERT-large", ModernBertConfig::fromJsonObject,
+                c -> new ModernBertForSequenceClassification((ModernBertConfig) c)));
         return List.copyOf(f);
     }
 
