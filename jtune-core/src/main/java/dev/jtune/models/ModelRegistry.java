@@ -12,6 +12,8 @@ import dev.jtune.models.roberta.RobertaConfig;
 import dev.jtune.models.roberta.RobertaForSequenceClassification;
 import dev.jtune.models.roberta.XLMRobertaConfig;
 import dev.jtune.models.roberta.XLMRobertaForSequenceClassification;
+import dev.jtune.models.modernbert.ModernBertConfig;
+import dev.jtune.models.modernbert.ModernBertForSequenceClassification;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +47,9 @@ public final class ModelRegistry {
                 "google/electra-small-discriminator, google/electra-base-discriminator", ElectraConfig::fromJsonObject,
                 c -> new ElectraForSequenceClassification((ElectraConfig) c)));
         // family: deberta-v2
-        // family: modernbert
+        f.add(new ModelFamily("modernbert", "ModernBERT", "ModernBertForSequenceClassification",
+                "answerdotai/ModernBERT-base, answerdotai/ModernBERT-large", ModernBertConfig::fromJsonObject,
+                c -> new ModernBertForSequenceClassification((ModernBertConfig) c)));
         return List.copyOf(f);
     }
 
