@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * {@code jtune bench}: training and inference throughput of jtune's BERT against the PyTorch reference figures
- * (engine notes §4). Prints a table and optionally writes JSON; asserts nothing.
+ * (the PyTorch 1.13 reference figures in jtune-bench/RESULTS.md). Prints a table and optionally writes JSON; asserts nothing.
  *
  * <pre>
  * --quick            a ~2-minute subset
@@ -30,12 +30,12 @@ import java.util.Set;
  * --attention A      eager | sdpa | auto: force one attention path (default: the measured best per dtype)
  * --custom L,H,A,I,V,B,S  probe one shape (layers, hidden, heads, intermediate, vocab, batch, seq)
  * --reference        first time the PyTorch reference (../shared/tools/hfref.py with Debian's python3-torch) on the same
- *                    workloads, in this session, and compute the ratios against it (else: engine notes §4 figures);
+ *                    workloads, in this session, and compute the ratios against it (else: the PyTorch 1.13 reference figures in jtune-bench/RESULTS.md figures);
  *                    --reference-python P picks the interpreter (default $JTUNE_REF_PYTHON or /usr/bin/python3)
  * </pre>
  */
 public final class Bench {
-    /** PyTorch 1.13 reference, fp32, 2 threads (engine notes §4): seconds per step. */
+    /** PyTorch 1.13 reference, fp32, 2 threads (the PyTorch 1.13 reference figures in jtune-bench/RESULTS.md): seconds per step. */
     static final double REF_MINILM_DROP_ON = 4.00, REF_MINILM_DROP_OFF = 2.66, REF_BERT_BASE = 6.30;
 
     private final Options o;

@@ -19,7 +19,7 @@ import java.util.Map;
  * The PyTorch reference timed in the same session ({@code --reference}): {@code ../shared/tools/hfref.py bench} for
  * the training workloads and {@code src/main/python/ref_predict.py} (eval mode, no grad) for inference, run as
  * hfref's README says (Debian's python3-torch 1.13, 2 threads, {@code OMP_WAIT_POLICY=PASSIVE}, OpenBLAS core
- * SkylakeX). Without it the bench falls back to the engine notes' §4 figures, which this machine now beats by far:
+ * SkylakeX). Without it the bench falls back to the PyTorch 1.13 figures recorded in jtune-bench/RESULTS.md, which this machine now beats by far:
  * on 2026-11-28 the same reference ran MiniLM 32×128 in 2.15 s (dropout on) and 1.67 s (off), not 4.00 and 2.66.
  */
 final class Reference {

@@ -10,7 +10,7 @@ import java.util.Map;
 final class Report {
     private Report() {}
 
-    /** The reference seconds per step for a workload, or NaN where engine notes §4 has no figure. */
+    /** The reference seconds per step for a workload, or NaN where the PyTorch 1.13 reference figures in jtune-bench/RESULTS.md has no figure. */
     static double referenceStep(Workload w) {
         double measured = Reference.measured(w);
         if (!Double.isNaN(measured)) return measured;
@@ -55,11 +55,11 @@ final class Report {
         System.out.println("ovh % = (collate + PointerScope release + op-dispatch floor) / step; the floor is the same op graph on a "
                 + "12-wide model, an upper bound on Java-side cost (it includes libtorch's own dispatcher and autograd).");
         if (Reference.MEASURED.isEmpty()) {
-            System.out.println("ref s: PyTorch 1.13 fp32 (engine notes §4); predict ref = dropout-off training step / 3 (estimate). "
+            System.out.println("ref s: PyTorch 1.13 fp32 (the PyTorch 1.13 reference figures in jtune-bench/RESULTS.md); predict ref = dropout-off training step / 3 (estimate). "
                     + "--reference times the reference in this session instead (the notes' figures are slow for this machine).");
         } else {
             System.out.println("ref s: the PyTorch reference timed in this session (--reference): " + Reference.MEASURED.keySet()
-                    + "; other rows: engine notes §4.");
+                    + "; other rows: the PyTorch 1.13 reference figures in jtune-bench/RESULTS.md.");
         }
     }
 

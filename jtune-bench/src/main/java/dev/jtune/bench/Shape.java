@@ -2,7 +2,7 @@ package dev.jtune.bench;
 
 import dev.jtune.models.bert.BertConfig;
 
-/** An encoder shape (layers × hidden, heads, intermediate) and the FLOP count of engine notes §4. */
+/** An encoder shape (layers × hidden, heads, intermediate) and the FLOP count of the PyTorch 1.13 reference figures in jtune-bench/RESULTS.md. */
 record Shape(String name, int layers, int hidden, int heads, int intermediate, int vocab) {
     static final Shape MINILM = new Shape("MiniLM", 6, 384, 12, 1536, 30522);
     static final Shape BERT_BASE = new Shape("BERT-base", 12, 768, 12, 3072, 30522);

@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code --resume-from-checkpoint}, ends with the same model.safetensors bytes as an uninterrupted run; and every
  * {@code checkpoint-N} folder ever seen is complete.
  */
+@org.junit.jupiter.api.Tag("slow") // real fine-tunes / child JVMs: `mvn -B test -DexcludedGroups=slow` skips them
 class KillAndResumeTest {
     private static final int MAX_STEPS = 60;
 

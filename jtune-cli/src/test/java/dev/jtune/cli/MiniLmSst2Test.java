@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable(named = "JTUNE_NESTED_CLONE_TEST", matches = "1",
         disabledReason = "already run by the outer suite; the README clone test re-runs the suite only to prove the command works")
+@org.junit.jupiter.api.Tag("slow") // real fine-tunes / child JVMs: `mvn -B test -DexcludedGroups=slow` skips them
 class MiniLmSst2Test {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * Clones the repository into a temp folder and runs the README's two commands there as written: the build and the
  * demo, then the test suite (with JTUNE_NESTED_CLONE_TEST=1, under which this test skips itself).
  */
+@org.junit.jupiter.api.Tag("slow") // real fine-tunes / child JVMs: `mvn -B test -DexcludedGroups=slow` skips them
 class ReadmeCloneTest {
     static final String FIRST = "mvn -B -q -DskipTests package && ./jtune demo";
     static final String SECOND = "mvn -B test";

@@ -1,7 +1,7 @@
 package dev.jtune.losses;
 
 /**
- * Which loss a sequence-classification head uses, where the decision came from and why (HF's rule, §2.2).
+ * Which loss a sequence-classification head uses, where the decision came from and why (HF's rule).
  *
  * @param problemType the problem type applied
  * @param loss        the loss, as HF names it: MSELoss, CrossEntropyLoss or BCEWithLogitsLoss

@@ -15,7 +15,7 @@ public enum ProblemType {
     /** The HF spelling used in config.json and on the command line. */
     public String hfName() { return hfName; }
 
-    /** Parses HF's spelling; null stays null; anything else is HF's error (checklist 6). */
+    /** Parses HF's spelling; null stays null; anything else is HF's error. */
     public static ProblemType fromHf(String value) {
         if (value == null) return null;
         for (ProblemType p : values()) if (p.hfName.equals(value)) return p;

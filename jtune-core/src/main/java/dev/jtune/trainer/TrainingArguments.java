@@ -29,7 +29,7 @@ import java.util.function.Function;
  * <p>Build with {@link #builder()} (or {@link #toBuilder()}); {@link Builder#build()} runs {@link #validate()}.
  * Nullable fields ({@code evalSteps}, {@code metricForBestModel}, ...) keep the user's raw value; the
  * {@code resolved*} methods apply HF's defaulting rules. Two jtune extras: {@code maxLength} (tokenizer truncation)
- * and {@code averageLossExactMean} (exact per-example mean under gradient accumulation, checklist 28).
+ * and {@code averageLossExactMean} (exact per-example mean under gradient accumulation).
  * The field table ({@link #fields()}) drives JSON ({@link #toJson()}, {@link #fromJson(String)}) and CLI flags.
  */
 public final class TrainingArguments {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** HF's loss rules (checklist 1-11) and jtune's documented improvements, with hand-computed values. */
+/** HF's loss rules and jtune's documented improvements, with hand-computed values. */
 class LossRulesTest {
     PointerScope scope;
 
@@ -45,7 +45,7 @@ class LossRulesTest {
         assertEquals(ProblemType.MULTI_LABEL_CLASSIFICATION, LossSelection.select(null, null, 3, LossSelection.LabelKind.FLOAT).problemType());
         assertEquals(ProblemType.MULTI_LABEL_CLASSIFICATION, LossSelection.select(null, null, 3, LossSelection.LabelKind.OTHER).problemType());
         LossSelection explicit = LossSelection.select(ProblemType.REGRESSION, LossSelection.Source.CONFIG, 3, LossSelection.LabelKind.CLASS_INDEX);
-        assertEquals(ProblemType.REGRESSION, explicit.problemType(), "a configured problem_type wins (checklist 5)");
+        assertEquals(ProblemType.REGRESSION, explicit.problemType(), "a configured problem_type wins");
         assertEquals(LossSelection.Source.CONFIG, explicit.source());
         assertEquals("MSELoss", explicit.loss());
     }
@@ -59,7 +59,7 @@ class LossRulesTest {
         assertEquals(expected, out.loss().item_double(), 1e-5);
         assertEquals(ProblemType.SINGLE_LABEL_CLASSIFICATION, m.config().problemType());
         assertEquals(LossSelection.Source.INFERRED, m.config().problemTypeSource());
-        // a later float batch does not re-infer (checklist 4): float labels are read as class ids
+        // a later float batch does not re-infer: float labels are read as class ids
         SequenceClassifierOutput again = m.forward(IDS(), null, null, Torch.floats(new float[] {2, 1, 0}, 3));
         assertEquals(ProblemType.SINGLE_LABEL_CLASSIFICATION, again.lossSelection().problemType());
     }

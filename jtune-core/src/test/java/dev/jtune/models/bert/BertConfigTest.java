@@ -11,7 +11,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** config.json rules: defaults, labels (checklist 47), problem_type (6, 7), classifier_dropout (16), round trip. */
+/** config.json rules: defaults, labels, problem_type, classifier_dropout, round trip. */
 class BertConfigTest {
     @Test
     void defaultsAreHfs() {

@@ -19,7 +19,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** HF's key rules on load (checklist 19-21): gamma/beta renamed, bert. prefix added/stripped, cls.* and position_ids dropped. */
+/** HF's key rules on load: gamma/beta renamed, bert. prefix added/stripped, cls.* and position_ids dropped. */
 class CheckpointKeyRulesTest {
     @TempDir
     Path tmp;

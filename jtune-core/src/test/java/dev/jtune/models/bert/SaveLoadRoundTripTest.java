@@ -66,7 +66,7 @@ class SaveLoadRoundTripTest {
                 FromPretrainedOptions.builder().numLabels(5).build());
         assertEquals(List.of("classifier.weight", "classifier.bias"), m.loadReport().newlyInitialized());
         assertTrue(m.loadReport().warnings().isEmpty(), m.loadReport().warnings().toString());
-        // the same seed gives the same head (checklist 48)
+        // the same seed gives the same head
         BertForSequenceClassification m2 = BertForSequenceClassification.fromPretrained(Fixtures.model("tiny-bert"),
                 FromPretrainedOptions.builder().numLabels(5).build());
         assertArrayEquals(Torch.toFloatArray(m.namedParameters().get("classifier.weight")),

@@ -1,0 +1,5 @@
+/**
+ * Training data: CSV / TSV / JSONL readers ({@link dev.jtune.data.DatasetReader}), label typing by the whole column
+ * ({@link dev.jtune.data.LabelTyping}), label maps, and the {@link dev.jtune.data.Dataset} of examples.
+ */
+package dev.jtune.data;

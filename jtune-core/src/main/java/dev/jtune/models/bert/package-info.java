@@ -1,0 +1,7 @@
+/**
+ * BERT (and MiniLM): reading order {@link dev.jtune.models.bert.BertConfig}, {@link dev.jtune.models.bert.BertEmbeddings},
+ * {@link dev.jtune.models.bert.BertSelfAttention} … {@link dev.jtune.models.bert.BertLayer},
+ * {@link dev.jtune.models.bert.BertEncoder}, {@link dev.jtune.models.bert.BertModel},
+ * {@link dev.jtune.models.bert.BertForSequenceClassification}. RoBERTa and ELECTRA reuse the encoder, as HF does.
+ */
+package dev.jtune.models.bert;
