@@ -4,6 +4,8 @@ import dev.jtune.JTuneException;
 import dev.jtune.modeling.ModelFamily;
 import dev.jtune.models.bert.BertConfig;
 import dev.jtune.models.bert.BertForSequenceClassification;
+import dev.jtune.models.deberta_v2.DebertaV2Config;
+import dev.jtune.models.deberta_v2.DebertaV2ForSequenceClassification;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +30,9 @@ public final class ModelRegistry {
         // family: roberta
         // family: xlm-roberta
         // family: electra
-        // family: deberta-v2
+        f.add(new ModelFamily("deberta-v2", "DeBERTa-v2/v3", "DebertaV2ForSequenceClassification",
+                "microsoft/deberta-v3-base, microsoft/deberta-v3-small, microsoft/deberta-v2-xlarge", DebertaV2Config::fromJsonObject,
+                c -> new DebertaV2ForSequenceClassification((DebertaV2Config) c)));
         // family: modernbert
         return List.copyOf(f);
     }
