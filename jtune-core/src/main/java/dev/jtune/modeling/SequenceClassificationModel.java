@@ -60,11 +60,22 @@ public abstract class SequenceClassificationModel extends PreTrainedModel {
         SequenceClassifierOutput out = classify(inputIds, attentionMask, usesTokenTypeIds() ? tokenTypeIds : null);
         if (labels == null) return out;
         PretrainedConfig config = config();
+        if (config.problemType() == null) {
+            Tensor own = lossWithoutProblemType(out.logits(), labels);
+            if (own != null) return new SequenceClassifierOutput(own, out.logits(), out.lastHiddenState(), out.pooledOutput(), null);
+        }
         LossSelection sel = selectLoss(labels);
         if (config.problemType() == null) config.setInferredProblemType(sel.problemType()); // HF mutates the config
         Tensor loss = SequenceClassificationLoss.compute(sel.problemType(), out.logits(), labels, config.numLabels());
         return new SequenceClassifierOutput(loss, out.logits(), out.lastHiddenState(), out.pooledOutput(), sel);
     }
+
+    /**
+     * The loss of a head that, while {@code problem_type} is unset, keeps its own rule in HF and neither infers nor
+     * records a problem type (DeBERTa-v2); null (the default) means HF's shared rule, which records the inferred
+     * type in the config. A non-null loss comes back with a null {@code lossSelection}.
+     */
+    protected Tensor lossWithoutProblemType(Tensor logits, Tensor labels) { return null; }
 
     /** The loss decision for these labels, without running the model. */
     public LossSelection selectLoss(Tensor labels) {

@@ -14,6 +14,8 @@ import dev.jtune.models.roberta.XLMRobertaConfig;
 import dev.jtune.models.roberta.XLMRobertaForSequenceClassification;
 import dev.jtune.models.modernbert.ModernBertConfig;
 import dev.jtune.models.modernbert.ModernBertForSequenceClassification;
+import dev.jtune.models.deberta_v2.DebertaV2Config;
+import dev.jtune.models.deberta_v2.DebertaV2ForSequenceClassification;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +48,9 @@ public final class ModelRegistry {
         f.add(new ModelFamily("electra", "ELECTRA", "ElectraForSequenceClassification",
                 "google/electra-small-discriminator, google/electra-base-discriminator", ElectraConfig::fromJsonObject,
                 c -> new ElectraForSequenceClassification((ElectraConfig) c)));
-        // family: deberta-v2
+        f.add(new ModelFamily("deberta-v2", "DeBERTa-v2/v3", "DebertaV2ForSequenceClassification",
+                "microsoft/deberta-v3-base, microsoft/deberta-v3-small, microsoft/deberta-v2-xlarge", DebertaV2Config::fromJsonObject,
+                c -> new DebertaV2ForSequenceClassification((DebertaV2Config) c)));
         f.add(new ModelFamily("modernbert", "ModernBERT", "ModernBertForSequenceClassification",
                 "answerdotai/ModernBERT-base, answerdotai/ModernBERT-large", ModernBertConfig::fromJsonObject,
                 c -> new ModernBertForSequenceClassification((ModernBertConfig) c)));
