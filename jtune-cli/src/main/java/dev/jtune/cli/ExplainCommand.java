@@ -115,7 +115,7 @@ public class ExplainCommand implements Callable<Integer> {
             }
             warnings.addAll(m.loadReport().warnings().stream().filter(w -> !w.contains("ignore_mismatched_sizes")).toList());
         } catch (JTuneException e) {
-            errors.add("loading the model as train would fails: " + e.getMessage().replace('\n', ' '));
+            errors.add(e.getMessage().replace('\n', ' ')); // loading the model as train would
         }
 
         // tokenization

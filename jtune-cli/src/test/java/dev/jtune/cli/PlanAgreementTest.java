@@ -47,7 +47,8 @@ class PlanAgreementTest {
                 Arguments.of("num_labels 1 with classes", "tiny-bert", "strings", List.of("--num-labels", "1")),
                 Arguments.of("num_labels larger than the data", "tiny-bert", "strings", List.of("--num-labels", "4")),
                 Arguments.of("explicit problem type", "tiny-bert", "ints", List.of("--problem-type", "multi_label_classification")),
-                Arguments.of("stale problem_type in config.json", "stale", "strings", List.of()),
+                Arguments.of("stale problem_type in config.json", "stale", "named", List.of()),
+                Arguments.of("named-label checkpoint, its own labels", "tiny-bert-single", "named", List.of()),
                 Arguments.of("named-label checkpoint, other head size", "tiny-bert-single", "strings", List.of("--num-labels", "2")),
                 Arguments.of("named-label checkpoint, head re-initialised", "tiny-bert-single", "strings",
                         List.of("--num-labels", "2", "--ignore-mismatched-sizes")));
@@ -61,15 +62,22 @@ class PlanAgreementTest {
         CliTestSupport explain = new CliTestSupport();
         List<String> e = new ArrayList<>(List.of("explain", "--model", modelDir.toString(), "--train", train.toString(), "--json"));
         e.addAll(flags);
-        assertEquals(0, explain.run(e), explain.all());
-        JsonNode plan = JSON.readTree(explain.out.toString());
-
+        int explainRc = explain.run(e);
         CliTestSupport run = new CliTestSupport();
         List<String> t = new ArrayList<>(List.of("train", "--model", modelDir.toString(), "--train", train.toString(),
                 "--output-dir", dir.resolve("out").toString(), "--max-steps", "1", "--per-device-train-batch-size", "4",
                 "--save-strategy", "no", "--no-progress"));
         t.addAll(flags);
         int rc = run.run(t);
+        if (explainRc == 2) {
+            // data that cannot be read as asked: both stop before any plan, with the same message
+            assertEquals(2, rc, name + ": explain stopped on bad input, train must too\n" + run.all());
+            String firstLine = explain.err.toString().lines().filter(l -> l.startsWith("error: ")).findFirst().orElseThrow();
+            CliTestSupport.assertContains(run.err.toString(), firstLine);
+            return;
+        }
+        assertEquals(0, explainRc, explain.all());
+        JsonNode plan = JSON.readTree(explain.out.toString());
         boolean explainSaysError = plan.path("errors").size() > 0;
         assertEquals(explainSaysError ? 2 : 0, rc, name + ": explain errors " + plan.path("errors") + "\ntrain:\n" + run.all());
         if (rc == 0) {
@@ -107,6 +115,7 @@ class PlanAgreementTest {
                 case "ints" -> pos ? "1" : "0";
                 case "floats" -> pos ? "4.5" : "0.5";
                 case "lists" -> pos ? "[1, 0]" : (i % 3 == 0 ? "[0, 1]" : "[1, 1]");
+                case "named" -> pos ? "\"positive\"" : "\"negative\"";
                 default -> '"' + r[2] + '"';
             };
             String pair = kind.equals("pairs") ? (i % 3 == 0 ? ", \"text_pair\": null" : i % 3 == 1 ? ", \"text_pair\": \"\"" : ", \"text_pair\": \"it was " + r[2] + "\"") : "";
