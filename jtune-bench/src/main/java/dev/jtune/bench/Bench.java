@@ -23,7 +23,8 @@ import java.util.Set;
  *
  * <pre>
  * --quick            a ~2-minute subset
- * --only LIST        comma list of minilm, bert-base, sweep, predict, gemm, rss, parity, floor (default: all but rss)
+ * --only LIST        comma list of minilm, bert-base, sweep, predict, gemm, rss, parity, floor, families
+ *                    (default: all but rss and families)
  * --json FILE        also write the results as JSON
  * --steps N          measured steps per workload (default 5; median reported), --warmup N (default 2, quick 1)
  * --rss-steps N      steps of the RSS run (MiniLM 32x128 training; default 2000), --rss-bf16 to run it in bf16
@@ -43,6 +44,7 @@ public final class Bench {
     private final List<Gemm.Rate> gemms = new ArrayList<>();
     private final List<Map<String, Object>> rssSamples = new ArrayList<>();
     private double tokenizeSeconds = Double.NaN;
+    private List<Families.Result> families = List.of();
 
     private Bench(Options o) { this.o = o; }
 
@@ -73,7 +75,7 @@ public final class Bench {
                     case "--attention" -> attention = value(args, ++i, a).toUpperCase(Locale.ROOT);
                     case "--custom" -> custom = java.util.Arrays.stream(value(args, ++i, a).split(",")).mapToInt(Integer::parseInt).toArray();
                     case "-h", "--help" -> {
-                        System.out.println("usage: bench.sh [--quick] [--only minilm,bert-base,sweep,predict,gemm,rss] [--json FILE] "
+                        System.out.println("usage: bench.sh [--quick] [--only minilm,bert-base,sweep,predict,gemm,rss,families] [--json FILE] "
                                 + "[--steps N] [--warmup N] [--rss-steps N] [--rss-bf16] [--attention eager|sdpa|auto] [--custom L,H,heads,I,vocab,batch,seq] [--reference] [--reference-python PY]");
                         System.exit(0);
                     }
@@ -115,6 +117,7 @@ public final class Bench {
         if (o.only.contains("sweep")) sweep();
         if (o.only.contains("rss")) rss();
         if (o.only.contains("floor")) floor();
+        if (o.only.contains("families")) families = Families.run(o.warmup, o.quick ? 2 : 3, o.quick);
         if (o.only.contains("parity")) {
             System.out.println("parity (MiniLM 4x128, eval, with padding):");
             Parity.print();
@@ -127,6 +130,7 @@ public final class Bench {
             root.put("blas", Engine.blas());
             root.put("allocator", Engine.allocator().toString());
             if (!Reference.RUNS.isEmpty()) root.put("reference_runs", Reference.RUNS);
+            if (!families.isEmpty()) root.put("families", families);
             Path parent = o.json.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o.json.toFile(), root);
