@@ -53,22 +53,17 @@ final class CliSupport {
         }
     }
 
-    /** Writes a text file atomically: a temp file in the same folder, then a rename. */
+    /** Writes a text file atomically (see {@link #writeBytes}). */
     static void writeString(Path file, String text) {
         writeBytes(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Writes through the library's one atomic writer (temp file, fsync, rename). */
     static void writeBytes(Path file, byte[] bytes) {
-        Path dir = file.toAbsolutePath().getParent();
         try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) Files.createDirectories(dir);
+            dev.jtune.io.AtomicFiles.write(file, bytes);
         } catch (IOException e) {
             throw new JTuneException("cannot write " + file + ": " + e.getMessage(), "the output location must be writable",
                     "choose another output path", e);

@@ -125,7 +125,8 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                 .readOptions(data.readOptions()).maxTrainSamples(maxTrainSamples).maxEvalSamples(maxEvalSamples)
                 .numLabels(modelOptions.numLabels).problemType(modelOptions.problemType())
                 .ignoreMismatchedSizes(modelOptions.ignoreMismatchedSizes).configOverrides(modelOptions.overrides())
-                .seed(args.seed()).lossSpec(lossSpec()).labelSmoothingFactor(args.labelSmoothingFactor()).build()
+                .seed(args.seed()).lossSpec(lossSpec()).labelSmoothingFactor(args.labelSmoothingFactor())
+                .calibrateThresholds(calibrateThresholds).build()
                 .requireValid();
         Dataset train = plan.train();
         Dataset eval = plan.eval();
@@ -147,7 +148,6 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             if (showProgress) tb.callback(progress);
             Trainer trainer = tb.build();
             out.println("Loss: " + trainer.lossDescription());
-            if (calibrateThresholds != null) checkCalibration(model, eval);
             out.println("Training: " + describe(args, train) + (resume == null ? "" : ", resuming from " + resume));
             out.println("Engine: " + dev.jtune.torch.Engine.describe());
             out.flush();
@@ -261,21 +261,6 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         if (posWeight != null) s = s.withPosWeight(CliSupport.parseFloats(posWeight, "--pos-weight"));
         if (focalGamma != null) s = s.withFocalGamma(focalGamma);
         return s;
-    }
-
-    private void checkCalibration(SequenceClassificationModel model, Dataset eval) {
-        if (!calibrateThresholds.equals("global") && !calibrateThresholds.equals("per-label")) {
-            throw new JTuneException("--calibrate-thresholds \"" + calibrateThresholds + "\"", "the mode is global or per-label",
-                    "pass --calibrate-thresholds global or --calibrate-thresholds per-label");
-        }
-        if (model.config().problemType() != ProblemType.MULTI_LABEL_CLASSIFICATION) {
-            throw new JTuneException("--calibrate-thresholds for a " + model.config().problemType() + " model",
-                    "decision thresholds exist only for multi_label_classification", "drop --calibrate-thresholds");
-        }
-        if (eval == null) {
-            throw new JTuneException("--calibrate-thresholds without --eval", "thresholds are chosen on held-out data",
-                    "pass --eval FILE");
-        }
     }
 
     private static String describe(TrainingArguments a, Dataset train) {

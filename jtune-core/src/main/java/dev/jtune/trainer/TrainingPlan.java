@@ -41,6 +41,7 @@ public final class TrainingPlan {
     private final LossDecision loss;
     private final List<String> warnings;
     private final List<JTuneException> errors;
+    private final String calibrateThresholds;
 
     private TrainingPlan(Builder b) {
         this.modelDir = b.modelDir;
@@ -96,6 +97,14 @@ public final class TrainingPlan {
             err.add(e);
         }
         this.loss = d;
+        if (b.calibrateThresholds != null) {
+            try {
+                checkCalibration(b.calibrateThresholds, selection.problemType(), eval);
+            } catch (JTuneException e) {
+                err.add(e);
+            }
+        }
+        this.calibrateThresholds = b.calibrateThresholds;
         this.warnings = Collections.unmodifiableList(warn);
         this.errors = Collections.unmodifiableList(err);
     }
@@ -121,6 +130,24 @@ public final class TrainingPlan {
     public List<String> warnings() { return warnings; }
     /** What would stop training (bad labels for the head, invalid loss options, unusable data). */
     public List<JTuneException> errors() { return errors; }
+
+    /** Multi-label threshold calibration after training: "global", "per-label", or null (none). */
+    public String calibrateThresholds() { return calibrateThresholds; }
+
+    private static void checkCalibration(String mode, ProblemType p, Dataset eval) {
+        if (!mode.equals("global") && !mode.equals("per-label")) {
+            throw new JTuneException("--calibrate-thresholds \"" + mode + "\"", "the mode is global or per-label",
+                    "pass --calibrate-thresholds global or --calibrate-thresholds per-label");
+        }
+        if (p != ProblemType.MULTI_LABEL_CLASSIFICATION) {
+            throw new JTuneException("--calibrate-thresholds for a " + p + " model",
+                    "decision thresholds exist only for multi_label_classification", "drop --calibrate-thresholds");
+        }
+        if (eval == null) {
+            throw new JTuneException("--calibrate-thresholds without --eval", "thresholds are chosen on held-out data",
+                    "pass --eval FILE");
+        }
+    }
 
     /** Throws the first error (what {@code jtune train} does). */
     public TrainingPlan requireValid() {
@@ -174,6 +201,7 @@ public final class TrainingPlan {
         private double labelSmoothingFactor;
         private LossFunction lossFunction;
         private boolean forTraining = true;
+        private String calibrateThresholds;
 
         public Builder modelDir(Path p) { this.modelDir = p; return this; }
         public Builder trainFile(Path p) { this.trainFile = p; return this; }
@@ -190,6 +218,8 @@ public final class TrainingPlan {
         public Builder lossSpec(LossSpec s) { this.lossSpec = s == null ? LossSpec.none() : s; return this; }
         public Builder labelSmoothingFactor(double e) { this.labelSmoothingFactor = e; return this; }
         public Builder lossFunction(LossFunction f) { this.lossFunction = f; return this; }
+        /** Multi-label decision thresholds to calibrate on the eval data after training: "global" or "per-label". */
+        public Builder calibrateThresholds(String mode) { this.calibrateThresholds = mode; return this; }
         /** False for a look at data that need not be trainable (every check still runs, as warnings). */
         public Builder forTraining(boolean b) { this.forTraining = b; return this; }
 
