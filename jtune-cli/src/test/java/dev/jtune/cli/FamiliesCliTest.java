@@ -92,6 +92,24 @@ class FamiliesCliTest {
         assertFalse(c.all().contains("\tat "), "no stack trace");
     }
 
+    @Test
+    void bf16IsRefusedOnACpuWithoutNativeBf16(@TempDir Path dir) throws IOException {
+        Path cpuinfo = dir.resolve("cpuinfo");
+        Files.writeString(cpuinfo, "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma\n");
+        System.setProperty("jtune.cpuinfo", cpuinfo.toString());
+        try {
+            Path train = CliTestSupport.tsv(dir.resolve("t.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(8, 1));
+            CliTestSupport c = new CliTestSupport();
+            assertEquals(2, c.run("train", "--model", arch("bert").toString(), "--train", train.toString(),
+                    "--output-dir", dir.resolve("o").toString(), "--bf16", "--max-steps", "1", "--num-labels", "2", "--ignore-mismatched-sizes", "--no-progress"), c.all());
+            assertContains(c.all(), "without native bf16");
+            assertContains(c.all(), "drop --bf16");
+            assertFalse(Files.exists(dir.resolve("o").resolve("model.safetensors")), "nothing trained");
+        } finally {
+            System.clearProperty("jtune.cpuinfo");
+        }
+    }
+
     static void copyTree(Path from, Path to) throws IOException {
         Files.createDirectories(to);
         try (var s = Files.list(from)) {

@@ -229,7 +229,11 @@ public final class Engine {
     public static String describe() {
         init();
         return "libtorch CPU, fp32 BLAS " + blas + ", " + torch.get_num_threads() + " intra-op threads, "
-                + (cpuSupportsAmxBf16() ? "AMX bf16" : "no AMX (bf16 would be emulated)") + ", malloc " + allocator();
+                + switch (bf16Support()) {
+                    case AMX_BF16 -> "AMX bf16";
+                    case AVX512_BF16 -> "AVX512_BF16 (no AMX)";
+                    case NONE -> "no native bf16 (--bf16 refused)";
+                } + ", malloc " + allocator();
     }
 
     /** The fp32 BLAS libtorch uses: "MKL" or "OpenBLAS" (after {@link #init()}). */
@@ -272,25 +276,74 @@ public final class Engine {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    private static volatile Boolean amx;
+    /** Native bf16 arithmetic of the CPU, best first. */
+    public enum Bf16Support {
+        /** AMX tiles with bf16 (Intel Sapphire Rapids and later): bf16 autocast several times faster than fp32. */
+        AMX_BF16,
+        /** AVX512_BF16 dot products (Intel Cooper Lake, AMD Zen 4): native bf16, without AMX's matrix units. */
+        AVX512_BF16,
+        /** Neither: bf16 is emulated in software (e.g. AMD Zen 3, AVX2 only) and slower than fp32. */
+        NONE
+    }
+
+    private static volatile Bf16Support bf16Support;
+
+    /**
+     * The CPU's native bf16 support, from the {@code flags} line of {@code /proc/cpuinfo} ({@code -Djtune.cpuinfo=FILE}
+     * reads another file, for tests; it is read afresh each call when set).
+     */
+    public static Bf16Support bf16Support() {
+        String file = System.getProperty("jtune.cpuinfo");
+        if (file != null) return bf16SupportOf(cpuFlags(java.nio.file.Path.of(file)));
+        if (bf16Support == null) bf16Support = bf16SupportOf(cpuFlags(java.nio.file.Path.of("/proc/cpuinfo")));
+        return bf16Support;
+    }
+
+    /** The support the given CPU flags imply. */
+    static Bf16Support bf16SupportOf(java.util.Set<String> flags) {
+        if (flags.contains("amx_bf16")) return Bf16Support.AMX_BF16;
+        if (flags.contains("avx512_bf16")) return Bf16Support.AVX512_BF16;
+        return Bf16Support.NONE;
+    }
+
+    /** The flags of the first {@code flags} line (empty when the file cannot be read). */
+    static java.util.Set<String> cpuFlags(java.nio.file.Path cpuinfo) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(cpuinfo)) {
+                if (line.startsWith("flags")) {
+                    int colon = line.indexOf(':');
+                    return new java.util.HashSet<>(java.util.Arrays.asList(line.substring(colon + 1).trim().split("\\s+")));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // unreadable: no flags known
+        }
+        return java.util.Set.of();
+    }
 
     /**
      * Whether this CPU has AMX with bf16 tiles (Linux {@code /proc/cpuinfo} flag {@code amx_bf16}): where bf16
-     * autocast is several times faster than fp32. Without it, bf16 on CPU is emulated and slow.
+     * autocast is several times faster than fp32. Without it, bf16 on CPU is slower or emulated.
      */
     public static boolean cpuSupportsAmxBf16() {
-        if (amx == null) {
-            boolean found = false;
-            try {
-                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
-                    if (line.startsWith("flags") && line.contains(" amx_bf16")) { found = true; break; }
-                }
-            } catch (java.io.IOException | RuntimeException e) {
-                found = false;
-            }
-            amx = found;
-        }
-        return amx;
+        return bf16Support() == Bf16Support.AMX_BF16;
+    }
+
+    /**
+     * Refuses bf16 autocast on a CPU without native bf16 ({@code --bf16}, HF {@code bf16=True}): there it is emulated,
+     * and measured on an AMD EPYC (Zen 3, AVX2 only) a bf16 MiniLM 32x128 training step did not finish in ten minutes
+     * where fp32 took 3.9 s.
+     */
+    public static void requireNativeBf16(String what) {
+        if (bf16Support() != Bf16Support.NONE) return;
+        java.util.Set<String> flags = System.getProperty("jtune.cpuinfo") != null
+                ? cpuFlags(java.nio.file.Path.of(System.getProperty("jtune.cpuinfo"))) : cpuFlags(java.nio.file.Path.of("/proc/cpuinfo"));
+        String simd = flags.contains("avx512f") ? "AVX-512 without AVX512_BF16" : flags.contains("avx2") ? "AVX2 only" : "no AVX2";
+        throw new dev.jtune.JTuneException(what + " on a CPU without native bf16: /proc/cpuinfo has neither amx_bf16 nor avx512_bf16 ("
+                + simd + ")",
+                "bf16 autocast needs AMX (amx_bf16) or AVX512_BF16; elsewhere libtorch emulates bf16 and it is far slower than fp32 "
+                        + "(an AMD Zen 3 bf16 training step did not finish in 10 minutes; fp32 took 3.9 s)",
+                "drop --bf16 (HF bf16=False): fp32 is the fast path on this CPU");
     }
 
     /** Seeds libtorch's global generator (init of new weights, dropout masks). */

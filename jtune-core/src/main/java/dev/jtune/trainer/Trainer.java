@@ -78,6 +78,7 @@ public class Trainer {
                     + (model == null ? "model " : "") + (args == null ? "args " : "") + (tokenizer == null ? "tokenizer" : "") + ")");
         }
         this.collator = new DataCollatorWithPadding(tokenizer);
+        if (args.bf16()) dev.jtune.torch.Engine.requireNativeBf16("bf16=True (CLI --bf16)");
         if (args.evalStrategy() != IntervalStrategy.NO && evalDataset == null) {
             throw new JTuneException("You have set `args.eval_strategy` to " + args.evalStrategy().hfName()
                     + " but you didn't pass an `eval_dataset` to `Trainer`. Either set `args.eval_strategy` to `no` or pass an `eval_dataset`.",
