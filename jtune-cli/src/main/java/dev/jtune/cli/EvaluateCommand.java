@@ -41,6 +41,13 @@ public class EvaluateCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     InferenceOptions inference;
 
+    @Mixin ProgressOptions progressOptions;
+
+    private ProgressLines progressLines(PrintWriter err) {
+        ProgressLines l = progressOptions.lines(err);
+        return l == null ? null : l.phase("evaluate");
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -55,7 +62,7 @@ public class EvaluateCommand implements Callable<Integer> {
                         "evaluation compares predictions with labels", "name the label column with --label-column, or use jtune predict");
             }
             if (d.size() == 0) throw new JTuneException(dataFile + " has no examples", "evaluation needs at least one row", "check the file");
-            Map<String, Double> metrics = m.trainer(d, inference.batchSize, inference.maxLength).evaluate();
+            Map<String, Double> metrics = m.trainer(d, inference.batchSize, inference.maxLength, progressLines(err)).evaluate();
             metrics.remove("epoch");
             String json = CliSupport.metricsJson(metrics);
             out.print(json);

@@ -59,6 +59,13 @@ public class PredictCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     InferenceOptions inference;
 
+    @Mixin ProgressOptions progressOptions;
+
+    private ProgressLines progressLines(PrintWriter err) {
+        ProgressLines l = progressOptions.lines(err);
+        return l == null ? null : l.phase("predict");
+    }
+
     @Override
     public Integer call() throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
@@ -78,7 +85,7 @@ public class PredictCommand implements Callable<Integer> {
         try (SavedModel m = SavedModel.load(model, po.problemType(), err)) {
             Dataset d = m.read(input, data);
             if (d.size() == 0) throw new JTuneException(input + " has no rows", "predict needs at least one row", "check the file");
-            PredictionOutput p = m.trainer(d, inference.batchSize, inference.maxLength).predict(d);
+            PredictionOutput p = m.trainer(d, inference.batchSize, inference.maxLength, progressLines(err)).predict(d);
             PretrainedConfig cfg = m.config();
             double[] th = thresholds(cfg);
             List<Map<String, Object>> rows = new ArrayList<>();

@@ -65,12 +65,14 @@ final class SavedModel implements AutoCloseable {
     }
 
     /** A trainer for evaluation and prediction only. */
-    Trainer trainer(Dataset eval, int batchSize, int maxLength) {
+    Trainer trainer(Dataset eval, int batchSize, int maxLength, dev.jtune.trainer.TrainerCallback... callbacks) {
         if (batchSize <= 0) {
             throw new JTuneException("--batch-size is " + batchSize, "the batch size is at least 1", "pass e.g. --batch-size 32");
         }
         TrainingArguments args = TrainingArguments.builder().perDeviceEvalBatchSize(batchSize).maxLength(maxLength).build();
-        return Trainer.builder().model(model).tokenizer(tokenizer).args(args).evalDataset(eval).build();
+        Trainer.Builder b = Trainer.builder().model(model).tokenizer(tokenizer).args(args).evalDataset(eval);
+        for (dev.jtune.trainer.TrainerCallback cb : callbacks) if (cb != null) b.callback(cb);
+        return b.build();
     }
 
     @Override

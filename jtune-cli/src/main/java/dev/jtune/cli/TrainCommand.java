@@ -101,10 +101,11 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             description = "Use only the first N evaluation rows.")
     Integer maxEvalSamples;
 
-    @Option(names = "--no-progress", description = "No progress bar (it is also off when stderr is not a terminal).")
-    boolean noProgress;
+    @Mixin ProgressOptions progressOptions;
 
     private final Map<String, String> trainingArgFlags = new LinkedHashMap<>();
+    /** HF keys the user set, by flag or in the --args JSON. */
+    private final java.util.Set<String> givenKeys = new java.util.HashSet<>();
 
     @Override
     public Map<String, String> trainingArgFlags() { return trainingArgFlags; }
@@ -129,6 +130,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                 .requireValid();
         Dataset train = plan.train();
         Dataset eval = plan.eval();
+        args = args.withRunLogging(train.size(), givenKeys);
         DataReport.of(train).print(out);
         if (eval != null) out.println("Eval data: " + eval.file() + " (" + eval.size() + " rows" + (eval.skipped().isEmpty() ? "" : ", " + eval.skipped().size() + " skipped") + ")");
 
@@ -143,8 +145,9 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             Trainer.Builder tb = Trainer.builder().model(model).tokenizer(tokenizer).args(args)
                     .trainDataset(train).evalDataset(eval).lossSpec(lossSpec())
                     .skipNonFiniteSteps(skipNonFiniteSteps).callback(new ConsoleCallback(out));
-            boolean showProgress = !noProgress && ProgressCallback.terminal();
-            if (showProgress) tb.callback(progress);
+            ProgressLines lines = progressOptions.lines(err);
+            if (lines != null) tb.callback(lines);
+            if (lines != null && ProgressCallback.terminal()) tb.callback(progress);
             Trainer trainer = tb.build();
             out.println("Loss: " + trainer.lossDescription());
             if (calibrateThresholds != null) checkCalibration(model, eval);
@@ -212,11 +215,13 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         TrainingArguments.Builder b;
         boolean evalStrategyGiven = trainingArgFlags.containsKey("eval_strategy");
         boolean outputDirGiven = trainingArgFlags.containsKey("output_dir");
+        givenKeys.addAll(trainingArgFlags.keySet());
         if (argsFile != null) {
             TrainingArguments.FromJsonResult r = TrainingArguments.fromJson(argsFile);
             if (!r.ignoredKeys().isEmpty()) out.println("note: " + argsFile + ": keys not used by jtune: " + r.ignoredKeys());
             b = r.args().toBuilder();
             JsonNode root = CliSupport.JSON.readTree(argsFile.toFile());
+            root.fieldNames().forEachRemaining(givenKeys::add);
             evalStrategyGiven |= root.has("eval_strategy") || root.has("evaluation_strategy");
             outputDirGiven |= root.hasNonNull("output_dir");
         } else {
@@ -282,7 +287,16 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         return train.size() + " examples, " + (a.maxSteps() > 0 ? a.maxSteps() + " steps" : a.numTrainEpochs() + " epochs")
                 + ", batch " + a.perDeviceTrainBatchSize() + (a.gradientAccumulationSteps() > 1 ? " x " + a.gradientAccumulationSteps() : "")
                 + ", learning rate " + a.learningRate() + ", max_length " + a.maxLength() + (a.bf16() ? ", bf16" : "")
-                + ", seed " + a.seed();
+                + ", seed " + a.seed() + ", " + logging(a, train);
+    }
+
+    private static String logging(TrainingArguments a, Dataset train) {
+        return switch (a.loggingStrategy()) {
+            case NO -> "no loss logs";
+            case EPOCH -> "loss logged every epoch";
+            case STEPS -> "loss logged every " + a.loggingSteps() + " of " + a.plannedSteps(train.size()) + " steps"
+                    + (a.loggingFirstStep() ? " and after the first" : "");
+        };
     }
 
     static LabelKind kindOf(Dataset d) { return d.labelKind(); }
