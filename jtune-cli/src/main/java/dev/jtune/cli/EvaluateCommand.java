@@ -56,13 +56,13 @@ public class EvaluateCommand implements Callable<Integer> {
         ModelOptions po = new ModelOptions();
         po.problemType = inference.problemType;
         try (SavedModel m = SavedModel.load(model, po.problemType(), err)) {
-            Dataset d = m.read(dataFile, data);
+            Dataset d = m.read(dataFile, data, err);
             if (d.labelKind() == LabelKind.NONE) {
                 throw new JTuneException(dataFile + " has no label column (columns found: " + d.columns() + ")",
                         "evaluation compares predictions with labels", "name the label column with --label-column, or use jtune predict");
             }
             if (d.size() == 0) throw new JTuneException(dataFile + " has no examples", "evaluation needs at least one row", "check the file");
-            Map<String, Double> metrics = m.trainer(d, inference.batchSize, inference.maxLength, progressLines(err)).evaluate();
+            Map<String, Double> metrics = m.trainer(d, inference.batchSize, m.maxLength(inference.maxLength, err), progressLines(err)).evaluate();
             metrics.remove("epoch");
             String json = CliSupport.metricsJson(metrics);
             out.print(json);

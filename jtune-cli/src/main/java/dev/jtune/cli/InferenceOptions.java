@@ -11,7 +11,7 @@ public class InferenceOptions {
             defaultValue = "32", description = "Examples per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = {"--max-length", "--max_length"}, paramLabel = "N", defaultValue = "128",
-            description = "Tokenizer truncation length (default: ${DEFAULT-VALUE}).")
-    int maxLength;
+    @Option(names = {"--max-length", "--max_length", "--max-seq-length", "--max_seq_length"}, paramLabel = "N",
+            description = "Tokenizer truncation length (default: what training used, from the model's training_args.json; else 128).")
+    Integer maxLength;
 }

@@ -83,9 +83,9 @@ public class PredictCommand implements Callable<Integer> {
         ModelOptions po = new ModelOptions();
         po.problemType = inference.problemType;
         try (SavedModel m = SavedModel.load(model, po.problemType(), err)) {
-            Dataset d = m.read(input, data);
+            Dataset d = m.read(input, data, err);
             if (d.size() == 0) throw new JTuneException(input + " has no rows", "predict needs at least one row", "check the file");
-            PredictionOutput p = m.trainer(d, inference.batchSize, inference.maxLength, progressLines(err)).predict(d);
+            PredictionOutput p = m.trainer(d, inference.batchSize, m.maxLength(inference.maxLength, err), progressLines(err)).predict(d);
             PretrainedConfig cfg = m.config();
             double[] th = thresholds(cfg);
             List<Map<String, Object>> rows = new ArrayList<>();

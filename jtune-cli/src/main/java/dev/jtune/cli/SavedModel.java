@@ -14,6 +14,8 @@ import dev.jtune.models.AutoModelForSequenceClassification;
 import dev.jtune.modeling.SequenceClassificationModel;
 import dev.jtune.tokenization.AutoTokenizer;
 import dev.jtune.tokenization.PreTrainedTokenizer;
+import dev.jtune.trainer.InputLength;
+import dev.jtune.trainer.TrainedInputs;
 import dev.jtune.trainer.Trainer;
 import dev.jtune.trainer.TrainingArguments;
 
@@ -53,6 +55,26 @@ final class SavedModel implements AutoCloseable {
     }
 
     PretrainedConfig config() { return model.config(); }
+
+    /**
+     * The truncation length: {@code --max-length}, else what training used, else 128; clamped to the model's limit
+     * with a warning. The choice is stated on {@code err} (stdout may carry JSON).
+     */
+    int maxLength(Integer requested, PrintWriter err) {
+        InputLength l = InputLength.decide(requested, "--max-length", dir, config(), tokenizer.modelMaxLength());
+        if (l.warning() != null) err.println("warning: " + l.warning());
+        else if (requested == null) err.println("note: " + l.describe());
+        err.flush();
+        return l.value();
+    }
+
+    /** Reads a data file so that class names map to this model's ids and labels are typed as its problem type. */
+    Dataset read(Path file, DataOptions data, PrintWriter err) {
+        Dataset d = read(file, data);
+        TrainedInputs trained = TrainedInputs.read(dir);
+        if (trained != null) for (String w : trained.servingWarnings(d)) err.println("warning: " + w);
+        return d;
+    }
 
     /** Reads a data file so that class names map to this model's ids and labels are typed as its problem type. */
     Dataset read(Path file, DataOptions data) {

@@ -17,6 +17,8 @@ import dev.jtune.modeling.SequenceClassificationModel;
 import dev.jtune.tokenization.AutoTokenizer;
 import dev.jtune.tokenization.PreTrainedTokenizer;
 import dev.jtune.trainer.CheckpointRotation;
+import dev.jtune.trainer.InputLength;
+import dev.jtune.trainer.TrainedInputs;
 import dev.jtune.trainer.Trainer;
 import dev.jtune.trainer.TrainingPlan;
 import dev.jtune.trainer.TrainOutput;
@@ -142,6 +144,11 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
 
         try (PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir);
              ProgressCallback progress = new ProgressCallback()) {
+            InputLength length = InputLength.decide(args.maxLength(), "--max-length", null, model.config(), tokenizer.modelMaxLength());
+            if (length.warning() != null) {
+                err.println("warning: " + length.warning());
+                args = args.toBuilder().maxLength(length.value()).build(); // what runs is what the logs and training_args.json say
+            }
             Trainer.Builder tb = Trainer.builder().model(model).tokenizer(tokenizer).args(args)
                     .trainDataset(train).evalDataset(eval).lossSpec(lossSpec())
                     .skipNonFiniteSteps(skipNonFiniteSteps).callback(new ConsoleCallback(out));
@@ -194,6 +201,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             }
             trainer.saveModel(outputDir);
             args.writeJson(outputDir.resolve("training_args.json"));
+            TrainedInputs.of(train).write(outputDir);
             trainer.state().saveToJson(outputDir.resolve("trainer_state.json"));
             Map<String, Object> all = new LinkedHashMap<>(result.metrics());
             CliSupport.writeString(outputDir.resolve("train_results.json"), CliSupport.metricsJson(result.metrics()));
