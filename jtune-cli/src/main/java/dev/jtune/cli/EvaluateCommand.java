@@ -62,7 +62,14 @@ public class EvaluateCommand implements Callable<Integer> {
                         "evaluation compares predictions with labels", "name the label column with --label-column, or use jtune predict");
             }
             if (d.size() == 0) throw new JTuneException(dataFile + " has no examples", "evaluation needs at least one row", "check the file");
-            Map<String, Double> metrics = m.trainer(d, inference.batchSize, m.maxLength(inference.maxLength, err), progressLines(err)).evaluate();
+            if (inference.threshold != null && !(inference.threshold >= 0 && inference.threshold <= 1)) {
+                throw new JTuneException("--threshold " + inference.threshold, "a probability threshold lies in [0, 1]", "pass e.g. --threshold 0.5");
+            }
+            var trainer = m.trainer(d, inference.batchSize, m.maxLength(inference.maxLength, err), inference.threshold, progressLines(err));
+            if (m.config().problemType() == dev.jtune.losses.ProblemType.MULTI_LABEL_CLASSIFICATION) {
+                err.println("note: multi-label metrics at " + trainer.decisionThresholds().describe());
+            }
+            Map<String, Double> metrics = trainer.evaluate();
             metrics.remove("epoch");
             String json = CliSupport.metricsJson(metrics);
             out.print(json);

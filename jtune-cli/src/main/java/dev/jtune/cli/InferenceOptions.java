@@ -14,4 +14,9 @@ public class InferenceOptions {
     @Option(names = {"--max-length", "--max_length", "--max-seq-length", "--max_seq_length"}, paramLabel = "N",
             description = "Tokenizer truncation length (default: what training used, from the model's training_args.json; else 128).")
     Integer maxLength;
+
+    @Option(names = "--threshold", paramLabel = "P",
+            description = "Multi-label decision threshold for every label (default: the thresholds calibrated when training, "
+                    + "stored in config.json, else 0.5); predict's labels and every metric use the same thresholds.")
+    Double threshold;
 }

@@ -7,6 +7,7 @@ import dev.jtune.data.Example;
 import dev.jtune.data.LabelKind;
 import dev.jtune.losses.ProblemType;
 import dev.jtune.modeling.PretrainedConfig;
+import dev.jtune.trainer.DecisionThresholds;
 import dev.jtune.trainer.PredictionOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,10 +53,6 @@ public class PredictCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "FILE.jsonl|.csv", description = "Where to write the predictions.")
     Path output;
 
-    @Option(names = "--threshold", paramLabel = "P",
-            description = "Multi-label decision threshold (default: the calibrated thresholds in config.json, else 0.5).")
-    Double threshold;
-
     @picocli.CommandLine.Mixin
     InferenceOptions inference;
 
@@ -77,37 +74,32 @@ public class PredictCommand implements Callable<Integer> {
             throw new JTuneException("--output " + output, "predictions are written as .jsonl (or .json) or .csv",
                     "name the output file predictions.jsonl or predictions.csv");
         }
-        if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
-            throw new JTuneException("--threshold " + threshold, "a probability threshold lies in [0, 1]", "pass e.g. --threshold 0.5");
+        if (inference.threshold != null && !(inference.threshold >= 0 && inference.threshold <= 1)) {
+            throw new JTuneException("--threshold " + inference.threshold, "a probability threshold lies in [0, 1]", "pass e.g. --threshold 0.5");
         }
         ModelOptions po = new ModelOptions();
         po.problemType = inference.problemType;
         try (SavedModel m = SavedModel.load(model, po.problemType(), err)) {
             Dataset d = m.read(input, data, err);
             if (d.size() == 0) throw new JTuneException(input + " has no rows", "predict needs at least one row", "check the file");
-            PredictionOutput p = m.trainer(d, inference.batchSize, m.maxLength(inference.maxLength, err), progressLines(err)).predict(d);
+            var trainer = m.trainer(d, inference.batchSize, m.maxLength(inference.maxLength, err), inference.threshold, progressLines(err));
+            PredictionOutput p = trainer.predict(d);
             PretrainedConfig cfg = m.config();
-            double[] th = thresholds(cfg);
+            DecisionThresholds decisions = trainer.decisionThresholds();
+            double[] th = decisions.values();
             List<Map<String, Object>> rows = new ArrayList<>();
             for (int i = 0; i < d.size(); i++) rows.add(row(d.examples().get(i), p.predictions()[i], cfg, th));
             CliSupport.writeString(output, csv ? Csv.write(rows) : jsonl(rows));
-            out.println("Wrote " + rows.size() + " predictions to " + output + " (" + cfg.problemType() + ")");
+            boolean multi = cfg.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION;
+            out.println("Wrote " + rows.size() + " predictions to " + output + " (" + cfg.problemType()
+                    + (multi ? "; labels at " + decisions.describe() : "") + ")");
             if (d.labelKind() != LabelKind.NONE && !p.metrics().isEmpty()) {
-                out.println("Metrics on the labelled input: " + ConsoleCallback.format(p.metrics()));
+                out.println("Metrics on the labelled input" + (multi ? " (" + decisions.describe() + ")" : "") + ": "
+                        + ConsoleCallback.format(p.metrics()));
             }
             out.flush();
         }
         return ExitCode.OK;
-    }
-
-    private double[] thresholds(PretrainedConfig cfg) {
-        int n = cfg.numLabels();
-        double[] th = new double[n];
-        double[] stored = cfg.multiLabelThresholds();
-        if (threshold != null) Arrays.fill(th, threshold);
-        else if (stored != null && stored.length == n) th = stored.clone();
-        else Arrays.fill(th, 0.5);
-        return th;
     }
 
     static Map<String, Object> row(Example e, float[] logits, PretrainedConfig cfg, double[] th) {

@@ -87,12 +87,12 @@ final class SavedModel implements AutoCloseable {
     }
 
     /** A trainer for evaluation and prediction only. */
-    Trainer trainer(Dataset eval, int batchSize, int maxLength, dev.jtune.trainer.TrainerCallback... callbacks) {
+    Trainer trainer(Dataset eval, int batchSize, int maxLength, Double threshold, dev.jtune.trainer.TrainerCallback... callbacks) {
         if (batchSize <= 0) {
             throw new JTuneException("--batch-size is " + batchSize, "the batch size is at least 1", "pass e.g. --batch-size 32");
         }
         TrainingArguments args = TrainingArguments.builder().perDeviceEvalBatchSize(batchSize).maxLength(maxLength).build();
-        Trainer.Builder b = Trainer.builder().model(model).tokenizer(tokenizer).args(args).evalDataset(eval);
+        Trainer.Builder b = Trainer.builder().model(model).tokenizer(tokenizer).args(args).evalDataset(eval).threshold(threshold);
         for (dev.jtune.trainer.TrainerCallback cb : callbacks) if (cb != null) b.callback(cb);
         return b.build();
     }

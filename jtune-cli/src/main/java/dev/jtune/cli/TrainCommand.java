@@ -194,8 +194,11 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                 evalMetrics = new LinkedHashMap<>(trainer.evaluate());
                 if (calibrateThresholds != null) {
                     evalMetrics.putAll(trainer.calibrateThresholds(calibrateThresholds.equals("per-label")));
-                    out.println("Thresholds: " + java.util.Arrays.toString(model.config().multiLabelThresholds())
-                            + " (" + calibrateThresholds + ", stored in config.json)");
+                    var th = trainer.decisionThresholds();
+                    out.println("Thresholds: " + th.describe().replaceFirst(" \\(.*", "") + " (" + calibrateThresholds
+                            + ", chosen to maximise F1 on the eval set " + eval.file().getFileName()
+                            + ": the eval_calibrated_* scores are measured on the same rows, so they are optimistic; "
+                            + "stored in config.json, used by predict and evaluate)");
                 }
                 out.println("Eval: " + ConsoleCallback.format(evalMetrics));
             }

@@ -126,7 +126,7 @@ class TrainCommandTest {
         assertEquals(0, cli.run(trainArgs(Fixtures.model("tiny-bert"), train, train, out, "--calibrate-thresholds", "per-label",
                 "--pos-weight", "2")), cli.all());
         assertContains(cli.out.toString(), "multi_label_classification");
-        assertContains(cli.out.toString(), "Thresholds: [");
+        assertContains(cli.out.toString(), "Thresholds: per-label thresholds [");
         JsonNode cfg = JSON.readTree(out.resolve("config.json").toFile());
         assertEquals("multi_label_classification", cfg.path("problem_type").asText());
         assertEquals(4, cfg.path("label2id").size());

@@ -33,6 +33,11 @@ public interface ComputeMetrics {
         }
     }
 
+    /** Multi-label metrics at the given decision thresholds (one per label). */
+    static ComputeMetrics multiLabel(double[] thresholds) {
+        return p -> MultiLabelMetrics.compute(p.sigmoid(), require(p, p.multiLabels(), "multi_label_classification"), thresholds);
+    }
+
     private static <T> T require(EvalPrediction p, T labels, String problemType) {
         if (labels == null) {
             throw new JTuneException("the evaluation set has no labels of the " + problemType + " kind",

@@ -58,6 +58,7 @@ public class Trainer {
     private String lossDescription;
     private TrainerState state = new TrainerState();
     private final boolean skipNonFiniteSteps;
+    private final Double thresholdOverride;
 
     protected Trainer(Builder b) {
         this.model = b.model;
@@ -69,6 +70,7 @@ public class Trainer {
         this.userLossFunction = b.lossFunction;
         this.lossSpec = b.lossSpec;
         this.skipNonFiniteSteps = b.skipNonFiniteSteps;
+        this.thresholdOverride = b.threshold;
         List<TrainerCallback> cbs = new ArrayList<>();
         cbs.add(new DefaultFlowCallback());
         cbs.addAll(b.callbacks);
@@ -246,9 +248,13 @@ public class Trainer {
         return m;
     }
 
+    /** The multi-label decision thresholds evaluation and prediction use ({@link DecisionThresholds}: one rule). */
+    public DecisionThresholds decisionThresholds() { return DecisionThresholds.resolve(model.config(), thresholdOverride); }
+
     ComputeMetrics metricsFor() {
         if (computeMetrics != null) return computeMetrics;
         ProblemType p = model.config().problemType();
+        if (p == ProblemType.MULTI_LABEL_CLASSIFICATION) return ComputeMetrics.multiLabel(decisionThresholds().values());
         return p == null ? null : ComputeMetrics.forProblemType(p.hfName());
     }
 
@@ -272,6 +278,10 @@ public class Trainer {
         LossSpec lossSpec = LossSpec.none();
         final List<TrainerCallback> callbacks = new ArrayList<>();
         boolean skipNonFiniteSteps;
+        Double threshold;
+
+        /** Multi-label: one decision threshold for every label, over the calibrated ones (CLI predict --threshold). */
+        public Builder threshold(Double t) { this.threshold = t; return this; }
 
         public Builder model(SequenceClassificationModel m) { this.model = m; return this; }
         public Builder args(TrainingArguments a) { this.args = a; return this; }
