@@ -58,22 +58,18 @@ final class CliSupport {
         writeBytes(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Atomically, through {@link dev.jtune.io.AtomicFiles} (fsync, rename; the file gets the user's umask). */
     static void writeBytes(Path file, byte[] bytes) {
-        Path dir = file.toAbsolutePath().getParent();
         try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            dev.jtune.io.AtomicFiles.write(file, bytes);
         } catch (IOException e) {
             throw new JTuneException("cannot write " + file + ": " + e.getMessage(), "the output location must be writable",
                     "choose another output path", e);
         }
     }
+
+    /** "1 prediction", "3 predictions". */
+    static String count(long n, String singular) { return n + " " + singular + (n == 1 ? "" : "s"); }
 
     /** Parses --config-override key=value[,key=value]: numbers, booleans and null as JSON values, anything else as text. */
     static Map<String, Object> parseOverrides(List<String> items) {

@@ -162,6 +162,8 @@ public class ExplainCommand implements Callable<Integer> {
             dj.put("file", d.file().toString());
             dj.put("rows", d.size());
             dj.put("skipped", d.skipped().size());
+            dj.put("text_column", d.textColumn());
+            dj.put("text_pair_column", d.textPairColumn());
             dj.put("label_column", d.labelColumn());
             dj.put("label_kind", d.labelKind().problemType());
             dj.put("label2id", d.labelMap() == null ? null : d.labelMap().label2id());

@@ -153,7 +153,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         Dataset eval = plan.eval();
         args = args.withRunLogging(train.size(), givenKeys);
         DataReport.of(train).print(out);
-        if (eval != null) out.println("Eval data: " + eval.file() + " (" + eval.size() + " rows" + (eval.skipped().isEmpty() ? "" : ", " + eval.skipped().size() + " skipped") + ")");
+        if (eval != null) out.println("Eval data: " + eval.file() + " (" + CliSupport.count(eval.size(), "row") + (eval.skipped().isEmpty() ? "" : ", " + eval.skipped().size() + " skipped") + ")");
 
         out.println("Model: " + modelOptions.model + (modelDir.toString().equals(modelOptions.model) ? "" : " (" + modelDir + ")"));
         SequenceClassificationModel model = plan.loadModel();
@@ -363,7 +363,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
     }
 
     private static String describe(TrainingArguments a, Dataset train) {
-        return train.size() + " examples, " + (a.maxSteps() > 0 ? a.maxSteps() + " steps" : a.numTrainEpochs() + " epochs")
+        return CliSupport.count(train.size(), "example") + ", " + (a.maxSteps() > 0 ? a.maxSteps() + " steps" : a.numTrainEpochs() + " epochs")
                 + ", batch " + a.perDeviceTrainBatchSize() + (a.gradientAccumulationSteps() > 1 ? " x " + a.gradientAccumulationSteps() : "")
                 + ", learning rate " + a.learningRate() + ", max_length " + a.maxLength() + (a.bf16() ? ", bf16" : "")
                 + ", seed " + a.seed() + ", " + logging(a, train);

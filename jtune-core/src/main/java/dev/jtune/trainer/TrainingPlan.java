@@ -81,7 +81,9 @@ public final class TrainingPlan {
         // 2. the head: num_labels and label names
         int n = b.numLabels != null ? b.numLabels : Math.max(1, train.numLabels());
         List<String> names = null;
-        if (train.labelMap() != null && !isNumbered(train.labelMap()) && n == train.labelMap().size()) names = train.labelMap().id2label();
+        // the data's own label names, also for integer labels ("0", "1"), as run_glue.py sets id2label: predictions,
+        // the console and the report then name classes alike
+        if (train.labelMap() != null && n == train.labelMap().size()) names = train.labelMap().id2label();
         this.modelOptions = FromPretrainedOptions.builder().numLabels(names == null ? n : null).labelNames(names).problemType(forced)
                 .ignoreMismatchedSizes(b.ignoreMismatchedSizes).configOverrides(overrides).seed(b.seed).build();
         this.config = AutoConfig.fromPretrained(modelDir, modelOptions);
