@@ -45,7 +45,7 @@ class TrainCommandTest {
         assertContains(o, "CrossEntropyLoss");
         assertContains(o, "note: Newly initialized");
         assertContains(o, "label map:   {neg=0, pos=1}");
-        assertContains(o, "Eval: eval_loss");
+        assertContains(o, "Eval (weights of step 4, as evaluated during training): eval_loss");
         for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "training_args.json", "trainer_state.json",
                 "train_results.json", "eval_results.json", "all_results.json", "report.html")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f + " missing; " + cli.all());

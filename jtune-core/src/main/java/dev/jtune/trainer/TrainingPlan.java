@@ -56,8 +56,28 @@ public final class TrainingPlan {
         if (forced != null) ro.problemType(forced.hfName());
         boolean modelLabels = b.numLabels == null && baseConfig.numLabels() > 1 && !isDefaultLabels(baseConfig.id2label())
                 && forced != ProblemType.REGRESSION;
-        if (modelLabels) ro.label2id(baseConfig.label2id());
-        this.train = head(DatasetReader.read(b.trainFile, ro.build()), b.maxTrainSamples, "--max-train-samples");
+        Dataset fullTrain;
+        if (modelLabels) {
+            // the model's names when the data uses them; other names: the data's, loudly (as run_glue.py does)
+            Dataset own = DatasetReader.read(b.trainFile, ro.build());
+            java.util.Set<String> modelNames = baseConfig.label2id().keySet();
+            if (own.labelMap() != null && !modelNames.containsAll(own.labelMap().label2id().keySet())) {
+                fullTrain = own;
+                modelLabels = false;
+                int dataCount = own.labelMap().size();
+                warn.add("LABELS REPLACED: the checkpoint " + modelDir.getFileName() + " names its " + baseConfig.numLabels()
+                        + " classes " + baseConfig.id2label().values() + " but " + own.fileName() + " has " + own.labelMap().id2label()
+                        + ": training uses the data's labels (as run_glue.py does)"
+                        + (dataCount == baseConfig.numLabels() ? "; the head keeps its trained weights under the new names"
+                        : "; the head has another number of outputs and is trained from scratch (--ignore-mismatched-sizes)"));
+            } else {
+                fullTrain = DatasetReader.read(b.trainFile, ro.label2id(baseConfig.label2id()).build());
+            }
+        } else {
+            fullTrain = DatasetReader.read(b.trainFile, ro.build());
+        }
+        int fullTrainSize = fullTrain.size();
+        this.train = head(fullTrain, b.maxTrainSamples, "--max-train-samples");
         if (b.forTraining) {
             try {
                 train.validateForTraining();
@@ -72,6 +92,8 @@ public final class TrainingPlan {
             ev = head(DatasetReader.read(b.evalFile, er.build()), b.maxEvalSamples, "--max-eval-samples");
             try {
                 Dataset.checkCompatible(train, ev);
+                warn.addAll(Dataset.labelCoverageWarnings(train, ev, b.maxTrainSamples != null && b.maxTrainSamples < fullTrainSize
+                        ? "the first " + b.maxTrainSamples + " rows (--max-train-samples)" : null));
             } catch (JTuneException e) {
                 err.add(e);
             }
