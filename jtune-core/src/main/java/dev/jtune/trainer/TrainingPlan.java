@@ -65,8 +65,17 @@ public final class TrainingPlan {
                 fullTrain = own;
                 modelLabels = false;
                 int dataCount = own.labelMap().size();
+                if (dataCount != baseConfig.numLabels() && !b.ignoreMismatchedSizes) {
+                    err.add(new JTuneException("the checkpoint " + modelDir.getFileName() + " names its " + baseConfig.numLabels()
+                            + " classes " + baseConfig.id2label().values() + " but " + own.file().getFileName() + " has "
+                            + dataCount + " other labels " + own.labelMap().id2label(),
+                            "the data's labels replace the checkpoint's (as run_glue.py does); a head with another number of "
+                                    + "classes is trained from scratch only when asked (HF ignore_mismatched_sizes)",
+                            "pass --ignore-mismatched-sizes to train a new head for the data's labels, or fix the labels "
+                                    + "that should be the checkpoint's " + baseConfig.id2label().values()));
+                }
                 warn.add("LABELS REPLACED: the checkpoint " + modelDir.getFileName() + " names its " + baseConfig.numLabels()
-                        + " classes " + baseConfig.id2label().values() + " but " + own.fileName() + " has " + own.labelMap().id2label()
+                        + " classes " + baseConfig.id2label().values() + " but " + own.file().getFileName() + " has " + own.labelMap().id2label()
                         + ": training uses the data's labels (as run_glue.py does)"
                         + (dataCount == baseConfig.numLabels() ? "; the head keeps its trained weights under the new names"
                         : "; the head has another number of outputs and is trained from scratch (--ignore-mismatched-sizes)"));
