@@ -58,7 +58,7 @@ final class CliSupport {
         writeBytes(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes through the library's one atomic writer (temp file, fsync, rename). */
+    /** Atomically, through {@link dev.jtune.io.AtomicFiles} (fsync, rename; the file gets the user's umask). */
     static void writeBytes(Path file, byte[] bytes) {
         try {
             Path dir = file.toAbsolutePath().getParent();
@@ -69,6 +69,9 @@ final class CliSupport {
                     "choose another output path", e);
         }
     }
+
+    /** "1 prediction", "3 predictions". */
+    static String count(long n, String singular) { return n + " " + singular + (n == 1 ? "" : "s"); }
 
     /** Parses --config-override key=value[,key=value]: numbers, booleans and null as JSON values, anything else as text. */
     static Map<String, Object> parseOverrides(List<String> items) {

@@ -14,7 +14,12 @@ import java.util.StringJoiner;
 final class ConsoleCallback implements TrainerCallback {
     private final PrintWriter out;
 
+    private boolean quiet;
+
     ConsoleCallback(PrintWriter out) { this.out = out; }
+
+    /** Stops printing evaluations (the caller prints the final one itself). */
+    void quiet() { quiet = true; }
 
     @Override
     public void onLog(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Double> logs) {
@@ -25,6 +30,7 @@ final class ConsoleCallback implements TrainerCallback {
 
     @Override
     public void onEvaluate(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Double> metrics) {
+        if (quiet) return;
         out.println("eval at step " + state.globalStep() + "  " + format(metrics));
         out.flush();
     }

@@ -29,6 +29,10 @@ public class DataOptions {
     @Option(names = "--format", paramLabel = "FORMAT", description = "csv, tsv or jsonl (default: from the file extension).")
     String format;
 
+    @Option(names = "--delimiter", paramLabel = "CHAR",
+            description = "CSV field separator (default ','), e.g. ';' for many spreadsheet exports; 'tab' for TAB.")
+    String delimiter;
+
     @Option(names = {"--skip-bad-rows", "--skip_bad_rows"},
             description = "Skip and report bad rows instead of stopping at the first one.")
     boolean skipBadRows;
@@ -38,6 +42,16 @@ public class DataOptions {
         return ReadOptions.builder()
                 .format(format == null ? null : DataFormat.parse(format))
                 .textColumn(textColumn).textPairColumn(textPairColumn).labelColumn(labelColumn).idColumn(idColumn)
-                .labelSeparator(labelSeparator).skipBadRows(skipBadRows);
+                .labelSeparator(labelSeparator).skipBadRows(skipBadRows).delimiter(delimiter());
+    }
+
+    private Character delimiter() {
+        if (delimiter == null) return null;
+        String d = delimiter.equalsIgnoreCase("tab") || delimiter.equals("\\t") ? "\t" : delimiter;
+        if (d.length() != 1) {
+            throw new dev.jtune.JTuneException("--delimiter \"" + delimiter + "\"", "the CSV delimiter is one character",
+                    "pass e.g. --delimiter ';' or --delimiter tab");
+        }
+        return d.charAt(0);
     }
 }

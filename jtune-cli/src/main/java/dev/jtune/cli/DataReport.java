@@ -25,9 +25,11 @@ import java.util.Map;
  * @param valueRange     regression only: {min, max, mean} of the targets; else null
  * @param skipped        rows left out under --skip-bad-rows
  * @param warnings       things likely to hurt training, one sentence each
+ * @param columns        the columns chosen: "text sentence, no pair column, label label (of [id, sentence, label])"
  */
 public record DataReport(Path file, int rows, LabelKind labelKind, LabelMap labelMap, Map<String, Integer> labelCounts,
-                         double imbalanceRatio, double[] valueRange, List<SkippedRow> skipped, List<String> warnings) {
+                         double imbalanceRatio, double[] valueRange, List<SkippedRow> skipped, List<String> warnings,
+                         String columns) {
 
     /** Fewer examples of a class than this earns a warning. */
     public static final int MIN_EXAMPLES_PER_CLASS = 10;
@@ -68,12 +70,15 @@ public record DataReport(Path file, int rows, LabelKind labelKind, LabelMap labe
             warnings.add(d.skipped().size() + " row" + (d.skipped().size() == 1 ? " was" : "s were") + " skipped (first: line "
                     + first.line() + ": " + first.reason() + ")");
         }
-        return new DataReport(d.file(), d.size(), d.labelKind(), d.labelMap(), counts, ratio, range, d.skipped(), warnings);
+        String columns = "text " + d.textColumn() + (d.textPairColumn() != null ? ", pair " + d.textPairColumn() : ", no pair column")
+                + (d.labelColumn() != null ? ", label " + d.labelColumn() : ", no label column") + " (of " + d.columns() + ")";
+        return new DataReport(d.file(), d.size(), d.labelKind(), d.labelMap(), counts, ratio, range, d.skipped(), warnings, columns);
     }
 
     /** Prints the report as plain text, one fact per line. */
     public void print(PrintWriter out) {
         out.println("Data: " + file);
+        out.println("  columns:     " + columns);
         out.println("  rows:        " + rows + (skipped.isEmpty() ? "" : " (" + skipped.size() + " skipped)"));
         out.println("  labels:      " + describeKind());
         if (labelMap != null) {

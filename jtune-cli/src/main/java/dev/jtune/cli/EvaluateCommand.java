@@ -41,6 +41,13 @@ public class EvaluateCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     InferenceOptions inference;
 
+    @Mixin ProgressOptions progressOptions;
+
+    private ProgressLines progressLines(PrintWriter err) {
+        ProgressLines l = progressOptions.lines(err);
+        return l == null ? null : l.phase("evaluate");
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -49,13 +56,20 @@ public class EvaluateCommand implements Callable<Integer> {
         ModelOptions po = new ModelOptions();
         po.problemType = inference.problemType;
         try (SavedModel m = SavedModel.load(model, po.problemType(), err)) {
-            Dataset d = m.read(dataFile, data);
+            Dataset d = m.read(dataFile, data, err);
             if (d.labelKind() == LabelKind.NONE) {
                 throw new JTuneException(dataFile + " has no label column (columns found: " + d.columns() + ")",
                         "evaluation compares predictions with labels", "name the label column with --label-column, or use jtune predict");
             }
             if (d.size() == 0) throw new JTuneException(dataFile + " has no examples", "evaluation needs at least one row", "check the file");
-            Map<String, Double> metrics = m.trainer(d, inference.batchSize, inference.maxLength).evaluate();
+            if (inference.threshold != null && !(inference.threshold >= 0 && inference.threshold <= 1)) {
+                throw new JTuneException("--threshold " + inference.threshold, "a probability threshold lies in [0, 1]", "pass e.g. --threshold 0.5");
+            }
+            var trainer = m.trainer(d, inference.batchSize, m.maxLength(inference.maxLength, err), inference.threshold, progressLines(err));
+            if (m.config().problemType() == dev.jtune.losses.ProblemType.MULTI_LABEL_CLASSIFICATION) {
+                err.println("note: multi-label metrics at " + trainer.decisionThresholds().describe());
+            }
+            Map<String, Double> metrics = trainer.evaluate();
             metrics.remove("epoch");
             String json = CliSupport.metricsJson(metrics);
             out.print(json);

@@ -58,7 +58,7 @@ public class ExplainCommand implements Callable<Integer> {
     @Option(names = {"--train", "--train-file", "--train_file"}, required = true, paramLabel = "FILE", description = "Training data.")
     Path trainFile;
 
-    @Option(names = {"--max-length", "--max_length"}, paramLabel = "N", defaultValue = "128",
+    @Option(names = {"--max-length", "--max_length", "--max-seq-length", "--max_seq_length"}, paramLabel = "N", defaultValue = "128",
             description = "Tokenizer truncation length (default: ${DEFAULT-VALUE}).")
     int maxLength;
 
@@ -121,6 +121,12 @@ public class ExplainCommand implements Callable<Integer> {
         // tokenization
         Map<String, Object> tok = new LinkedHashMap<>();
         try (PreTrainedTokenizer t = AutoTokenizer.fromPretrained(modelDir)) {
+            // what train does with it: clamped to the model's limit, with the same warning
+            dev.jtune.trainer.InputLength length = dev.jtune.trainer.InputLength.decide(maxLength, "--max-length", null,
+                    plan.config(), t.modelMaxLength());
+            if (length.warning() != null) warnings.add(length.warning());
+            int requested = maxLength;
+            maxLength = length.value();
             List<String> texts = new ArrayList<>(), pairs = d.textPairColumn() == null ? null : new ArrayList<>();
             for (Example e : d.examples()) { texts.add(e.text()); if (pairs != null) pairs.add(e.textPair()); }
             List<Encoding> enc = texts.isEmpty() ? List.of() : t.encodeBatch(texts, pairs, maxLength);
@@ -131,9 +137,13 @@ public class ExplainCommand implements Callable<Integer> {
             tok.put("max", lengths.length == 0 ? 0 : lengths[lengths.length - 1]);
             tok.put("truncated", truncated);
             tok.put("truncated_percent", enc.isEmpty() ? 0.0 : Math.round(1000.0 * truncated / enc.size()) / 10.0);
+            if (requested != maxLength) tok.put("max_length_requested", requested);
+            tok.put("model_limit", length.limit());
             if (truncated * 10 > enc.size()) {
-                warnings.add(tok.get("truncated_percent") + "% of the examples are longer than --max-length " + maxLength
-                        + " tokens and will be truncated (p95 " + tok.get("p95") + "): consider a larger --max-length");
+                warnings.add(tok.get("truncated_percent") + "% of the examples are longer than max_length " + maxLength
+                        + " tokens and will be truncated (p95 " + tok.get("p95") + "): "
+                        + (maxLength < length.limit() ? "consider a larger --max-length (this model accepts up to " + length.limit() + ")"
+                        : "this model accepts no more than " + length.limit() + " tokens; shorten or split the long texts"));
             }
         }
 
@@ -152,6 +162,8 @@ public class ExplainCommand implements Callable<Integer> {
             dj.put("file", d.file().toString());
             dj.put("rows", d.size());
             dj.put("skipped", d.skipped().size());
+            dj.put("text_column", d.textColumn());
+            dj.put("text_pair_column", d.textPairColumn());
             dj.put("label_column", d.labelColumn());
             dj.put("label_kind", d.labelKind().problemType());
             dj.put("label2id", d.labelMap() == null ? null : d.labelMap().label2id());

@@ -11,7 +11,12 @@ public class InferenceOptions {
             defaultValue = "32", description = "Examples per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = {"--max-length", "--max_length"}, paramLabel = "N", defaultValue = "128",
-            description = "Tokenizer truncation length (default: ${DEFAULT-VALUE}).")
-    int maxLength;
+    @Option(names = {"--max-length", "--max_length", "--max-seq-length", "--max_seq_length"}, paramLabel = "N",
+            description = "Tokenizer truncation length (default: what training used, from the model's training_args.json; else 128).")
+    Integer maxLength;
+
+    @Option(names = "--threshold", paramLabel = "P",
+            description = "Multi-label decision threshold for every label (default: the thresholds calibrated when training, "
+                    + "stored in config.json, else 0.5); predict's labels and every metric use the same thresholds.")
+    Double threshold;
 }

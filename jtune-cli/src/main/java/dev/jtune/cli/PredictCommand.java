@@ -7,6 +7,7 @@ import dev.jtune.data.Example;
 import dev.jtune.data.LabelKind;
 import dev.jtune.losses.ProblemType;
 import dev.jtune.modeling.PretrainedConfig;
+import dev.jtune.trainer.DecisionThresholds;
 import dev.jtune.trainer.PredictionOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,10 +33,12 @@ import java.util.concurrent.Callable;
             "  multi-label:  labels (probability >= threshold), probabilities, logits",
             "  regression:   score, logits",
             "The output format follows the extension: .jsonl (or .json) or .csv. A label column is not needed.",
+            "--input - reads standard input and --output - writes to standard output (messages then go to stderr).",
             "",
             "Examples:",
             "  jtune predict --model out --input new.tsv --output predictions.jsonl",
             "  jtune predict --model out --input new.csv --output predictions.csv --threshold 0.3",
+            "  cat new.tsv | jtune predict --model out --input - --output - > predictions.jsonl",
             ""
         })
 public class PredictCommand implements Callable<Integer> {
@@ -46,61 +49,97 @@ public class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder (from jtune train).")
     String model;
 
-    @Option(names = {"--input", "--data"}, required = true, paramLabel = "FILE", description = "Rows to predict (.csv, .tsv or .jsonl).")
-    Path input;
+    @Option(names = {"--input", "--data"}, required = true, paramLabel = "FILE|-",
+            description = "Rows to predict (.csv, .tsv or .jsonl); - reads standard input (format: --format, else guessed from the first line).")
+    String input;
 
-    @Option(names = "--output", required = true, paramLabel = "FILE.jsonl|.csv", description = "Where to write the predictions.")
-    Path output;
+    @Option(names = "--output", required = true, paramLabel = "FILE.jsonl|.csv|-",
+            description = "Where to write the predictions; - writes JSON lines (or --output-format csv) to standard output.")
+    String output;
 
-    @Option(names = "--threshold", paramLabel = "P",
-            description = "Multi-label decision threshold (default: the calibrated thresholds in config.json, else 0.5).")
-    Double threshold;
+    @Option(names = "--output-format", paramLabel = "jsonl|csv", description = "Output format (default: from the --output extension; jsonl for -).")
+    String outputFormat;
 
     @picocli.CommandLine.Mixin
     InferenceOptions inference;
+
+    @Mixin ProgressOptions progressOptions;
+
+    private ProgressLines progressLines(PrintWriter err) {
+        ProgressLines l = progressOptions.lines(err);
+        return l == null ? null : l.phase("predict");
+    }
 
     @Override
     public Integer call() throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Logging.configure(standard.verbose(), err);
-        String ext = output.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean toStdout = output.equals("-");
+        String ext = outputFormat != null ? "." + outputFormat.toLowerCase(Locale.ROOT)
+                : toStdout ? ".jsonl" : Path.of(output).getFileName().toString().toLowerCase(Locale.ROOT);
         boolean csv = ext.endsWith(".csv");
         if (!csv && !ext.endsWith(".jsonl") && !ext.endsWith(".json")) {
-            throw new JTuneException("--output " + output, "predictions are written as .jsonl (or .json) or .csv",
-                    "name the output file predictions.jsonl or predictions.csv");
+            throw new JTuneException((outputFormat != null ? "--output-format " + outputFormat : "--output " + output),
+                    "predictions are written as .jsonl (or .json) or .csv",
+                    outputFormat != null ? "pass --output-format jsonl or csv" : "name the output file predictions.jsonl or predictions.csv");
         }
-        if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
-            throw new JTuneException("--threshold " + threshold, "a probability threshold lies in [0, 1]", "pass e.g. --threshold 0.5");
+        PrintWriter info = toStdout ? err : out; // with predictions on stdout, the messages go to stderr
+        if (inference.threshold != null && !(inference.threshold >= 0 && inference.threshold <= 1)) {
+            throw new JTuneException("--threshold " + inference.threshold, "a probability threshold lies in [0, 1]", "pass e.g. --threshold 0.5");
         }
         ModelOptions po = new ModelOptions();
         po.problemType = inference.problemType;
         try (SavedModel m = SavedModel.load(model, po.problemType(), err)) {
-            Dataset d = m.read(input, data);
+            Dataset d = m.read(inputFile(), data, err);
             if (d.size() == 0) throw new JTuneException(input + " has no rows", "predict needs at least one row", "check the file");
-            PredictionOutput p = m.trainer(d, inference.batchSize, inference.maxLength).predict(d);
+            var trainer = m.trainer(d, inference.batchSize, m.maxLength(inference.maxLength, err), inference.threshold, progressLines(err));
+            PredictionOutput p = trainer.predict(d);
             PretrainedConfig cfg = m.config();
-            double[] th = thresholds(cfg);
+            DecisionThresholds decisions = trainer.decisionThresholds();
+            double[] th = decisions.values();
             List<Map<String, Object>> rows = new ArrayList<>();
             for (int i = 0; i < d.size(); i++) rows.add(row(d.examples().get(i), p.predictions()[i], cfg, th));
-            CliSupport.writeString(output, csv ? Csv.write(rows) : jsonl(rows));
-            out.println("Wrote " + rows.size() + " predictions to " + output + " (" + cfg.problemType() + ")");
-            if (d.labelKind() != LabelKind.NONE && !p.metrics().isEmpty()) {
-                out.println("Metrics on the labelled input: " + ConsoleCallback.format(p.metrics()));
+            String text = csv ? Csv.write(rows) : jsonl(rows);
+            if (toStdout) {
+                out.print(text);
+                out.flush();
+            } else {
+                CliSupport.writeString(Path.of(output), text);
             }
-            out.flush();
+            boolean multi = cfg.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION;
+            info.println("Wrote " + CliSupport.count(rows.size(), "prediction") + " to " + (toStdout ? "standard output" : output) + " (" + cfg.problemType()
+                    + (multi ? "; labels at " + decisions.describe() : "") + ")");
+            if (d.labelKind() != LabelKind.NONE && !p.metrics().isEmpty()) {
+                info.println("Metrics on the labelled input" + (multi ? " (" + decisions.describe() + ")" : "") + ": "
+                        + ConsoleCallback.format(p.metrics()));
+            }
+            info.flush();
         }
         return ExitCode.OK;
     }
 
-    private double[] thresholds(PretrainedConfig cfg) {
-        int n = cfg.numLabels();
-        double[] th = new double[n];
-        double[] stored = cfg.multiLabelThresholds();
-        if (threshold != null) Arrays.fill(th, threshold);
-        else if (stored != null && stored.length == n) th = stored.clone();
-        else Arrays.fill(th, 0.5);
-        return th;
+    private java.nio.file.Path stdinCopy;
+
+    /** The input file; for - a copy of standard input (in a temporary folder, removed at exit) named by its format. */
+    private Path inputFile() {
+        if (!input.equals("-")) return Path.of(input);
+        if (stdinCopy != null) return stdinCopy;
+        try {
+            byte[] bytes = System.in.readAllBytes();
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            dev.jtune.data.DataFormat f = data.format != null ? dev.jtune.data.DataFormat.parse(data.format) : dev.jtune.data.DataFormat.sniff(text);
+            if (f == null) f = dev.jtune.data.DataFormat.sniff(text);
+            Path dir = java.nio.file.Files.createTempDirectory("jtune-stdin");
+            stdinCopy = dir.resolve("stdin." + f.name().toLowerCase(Locale.ROOT));
+            java.nio.file.Files.write(stdinCopy, bytes);
+            stdinCopy.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            return stdinCopy;
+        } catch (java.io.IOException e) {
+            throw new JTuneException("cannot read standard input: " + e.getMessage(), "--input - reads the rows from standard input",
+                    "pipe a CSV, TSV or JSONL file into jtune predict, or pass --input FILE", e);
+        }
     }
 
     static Map<String, Object> row(Example e, float[] logits, PretrainedConfig cfg, double[] th) {

@@ -14,6 +14,8 @@ import dev.jtune.models.AutoModelForSequenceClassification;
 import dev.jtune.modeling.SequenceClassificationModel;
 import dev.jtune.tokenization.AutoTokenizer;
 import dev.jtune.tokenization.PreTrainedTokenizer;
+import dev.jtune.trainer.InputLength;
+import dev.jtune.trainer.TrainedInputs;
 import dev.jtune.trainer.Trainer;
 import dev.jtune.trainer.TrainingArguments;
 
@@ -54,6 +56,26 @@ final class SavedModel implements AutoCloseable {
 
     PretrainedConfig config() { return model.config(); }
 
+    /**
+     * The truncation length: {@code --max-length}, else what training used, else 128; clamped to the model's limit
+     * with a warning. The choice is stated on {@code err} (stdout may carry JSON).
+     */
+    int maxLength(Integer requested, PrintWriter err) {
+        InputLength l = InputLength.decide(requested, "--max-length", dir, config(), tokenizer.modelMaxLength());
+        if (l.warning() != null) err.println("warning: " + l.warning());
+        else if (requested == null) err.println("note: " + l.describe());
+        err.flush();
+        return l.value();
+    }
+
+    /** Reads a data file so that class names map to this model's ids and labels are typed as its problem type. */
+    Dataset read(Path file, DataOptions data, PrintWriter err) {
+        Dataset d = read(file, data);
+        TrainedInputs trained = TrainedInputs.read(dir);
+        if (trained != null) for (String w : trained.servingWarnings(d)) err.println("warning: " + w);
+        return d;
+    }
+
     /** Reads a data file so that class names map to this model's ids and labels are typed as its problem type. */
     Dataset read(Path file, DataOptions data) {
         ReadOptions.Builder ro = data.readOptions();
@@ -65,12 +87,14 @@ final class SavedModel implements AutoCloseable {
     }
 
     /** A trainer for evaluation and prediction only. */
-    Trainer trainer(Dataset eval, int batchSize, int maxLength) {
+    Trainer trainer(Dataset eval, int batchSize, int maxLength, Double threshold, dev.jtune.trainer.TrainerCallback... callbacks) {
         if (batchSize <= 0) {
             throw new JTuneException("--batch-size is " + batchSize, "the batch size is at least 1", "pass e.g. --batch-size 32");
         }
         TrainingArguments args = TrainingArguments.builder().perDeviceEvalBatchSize(batchSize).maxLength(maxLength).build();
-        return Trainer.builder().model(model).tokenizer(tokenizer).args(args).evalDataset(eval).build();
+        Trainer.Builder b = Trainer.builder().model(model).tokenizer(tokenizer).args(args).evalDataset(eval).threshold(threshold);
+        for (dev.jtune.trainer.TrainerCallback cb : callbacks) if (cb != null) b.callback(cb);
+        return b.build();
     }
 
     @Override

@@ -17,6 +17,8 @@ import dev.jtune.modeling.SequenceClassificationModel;
 import dev.jtune.tokenization.AutoTokenizer;
 import dev.jtune.tokenization.PreTrainedTokenizer;
 import dev.jtune.trainer.CheckpointRotation;
+import dev.jtune.trainer.InputLength;
+import dev.jtune.trainer.TrainedInputs;
 import dev.jtune.trainer.Trainer;
 import dev.jtune.trainer.TrainingPlan;
 import dev.jtune.trainer.TrainOutput;
@@ -101,10 +103,29 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             description = "Use only the first N evaluation rows.")
     Integer maxEvalSamples;
 
-    @Option(names = "--no-progress", description = "No progress bar (it is also off when stderr is not a terminal).")
-    boolean noProgress;
+    @Mixin ProgressOptions progressOptions;
+
+    @Option(names = {"--do-train", "--do_train"}, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "run_glue habit: accepted; jtune train always trains.")
+    Boolean doTrain;
+
+    @Option(names = {"--do-eval", "--do_eval"}, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "run_glue habit: accepted; train evaluates when --eval (--validation_file) is given, which --do_eval then needs.")
+    Boolean doEval;
+
+    @Option(names = {"--overwrite-output-dir", "--overwrite_output_dir"}, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "run_glue habit: accepted; jtune writes into an existing --output-dir (files of the same name are replaced) "
+                    + "and resumes only with --resume-from-checkpoint.")
+    Boolean overwriteOutputDir;
+
+    @Option(names = {"--auto-find-batch-size", "--auto_find_batch_size"}, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "HF flag: accepted and ignored; it retries with half the batch after a CUDA out-of-memory error, "
+                    + "and jtune runs on the CPU, where the batch size does not run out of memory that way.")
+    Boolean autoFindBatchSize;
 
     private final Map<String, String> trainingArgFlags = new LinkedHashMap<>();
+    /** HF keys the user set, by flag or in the --args JSON. */
+    private final java.util.Set<String> givenKeys = new java.util.HashSet<>();
 
     @Override
     public Map<String, String> trainingArgFlags() { return trainingArgFlags; }
@@ -117,6 +138,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         modelOptions.checkNumLabels();
 
         // 1. Everything is checked before anything is written: arguments, data, model, tokenizer, loss.
+        runGlueHabits(out);
         TrainingArguments args = trainingArguments(out);
         Path outputDir = Path.of(args.outputDir());
         Path resume = resumeCheckpoint(outputDir);
@@ -130,8 +152,9 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                 .requireValid();
         Dataset train = plan.train();
         Dataset eval = plan.eval();
+        args = args.withRunLogging(train.size(), givenKeys);
         DataReport.of(train).print(out);
-        if (eval != null) out.println("Eval data: " + eval.file() + " (" + eval.size() + " rows" + (eval.skipped().isEmpty() ? "" : ", " + eval.skipped().size() + " skipped") + ")");
+        if (eval != null) out.println("Eval data: " + eval.file() + " (" + CliSupport.count(eval.size(), "row") + (eval.skipped().isEmpty() ? "" : ", " + eval.skipped().size() + " skipped") + ")");
 
         out.println("Model: " + modelOptions.model + (modelDir.toString().equals(modelOptions.model) ? "" : " (" + modelDir + ")"));
         SequenceClassificationModel model = plan.loadModel();
@@ -141,13 +164,21 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
 
         try (PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir);
              ProgressCallback progress = new ProgressCallback()) {
+            ConsoleCallback console = new ConsoleCallback(out);
+            InputLength length = InputLength.decide(args.maxLength(), "--max-length", null, model.config(), tokenizer.modelMaxLength());
+            if (length.warning() != null) {
+                err.println("warning: " + length.warning());
+                args = args.toBuilder().maxLength(length.value()).build(); // what runs is what the logs and training_args.json say
+            }
             Trainer.Builder tb = Trainer.builder().model(model).tokenizer(tokenizer).args(args)
                     .trainDataset(train).evalDataset(eval).lossSpec(lossSpec())
-                    .skipNonFiniteSteps(skipNonFiniteSteps).callback(new ConsoleCallback(out));
-            boolean showProgress = !noProgress && ProgressCallback.terminal();
-            if (showProgress) tb.callback(progress);
+                    .skipNonFiniteSteps(skipNonFiniteSteps).callback(console);
+            ProgressLines lines = progressOptions.lines(err);
+            if (lines != null) tb.callback(lines);
+            if (lines != null && ProgressCallback.terminal()) tb.callback(progress);
             Trainer trainer = tb.build();
             out.println("Loss: " + trainer.lossDescription());
+            trainer.checkMetricForBestModel();
             out.println("Training: " + describe(args, train) + (resume == null ? "" : ", resuming from " + resume));
             out.println("Engine: " + dev.jtune.torch.Engine.describe());
             out.flush();
@@ -180,17 +211,34 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             progress.close();
             out.println("Training done: " + ConsoleCallback.format(result.metrics()));
             Map<String, Double> evalMetrics = null;
+            var state = trainer.state();
+            boolean bestLoaded = args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null;
+            if (bestLoaded) {
+                out.println("Best model: " + Path.of(state.bestModelCheckpoint()).getFileName() + " (step " + state.bestGlobalStep()
+                        + ", " + args.resolvedMetricForBestModel() + " " + ConsoleCallback.num(state.bestMetric())
+                        + ") loaded: the saved model and the final evaluation use its weights");
+            }
+            int weightsStep = bestLoaded ? state.bestGlobalStep() : state.globalStep();
             if (eval != null) {
-                evalMetrics = new LinkedHashMap<>(trainer.evaluate());
+                // the last evaluation during training already scored these weights: print it once, not again
+                Map<String, Double> last = lastEvalAt(state, weightsStep);
+                console.quiet(); // the final evaluation is printed below, labelled with its step
+                evalMetrics = new LinkedHashMap<>(last != null ? last : trainer.evaluate());
+                evalMetrics.remove("step");
                 if (calibrateThresholds != null) {
                     evalMetrics.putAll(trainer.calibrateThresholds(calibrateThresholds.equals("per-label")));
-                    out.println("Thresholds: " + java.util.Arrays.toString(model.config().multiLabelThresholds())
-                            + " (" + calibrateThresholds + ", stored in config.json)");
+                    var th = trainer.decisionThresholds();
+                    out.println("Thresholds: " + th.describe().replaceFirst(" \\(.*", "") + " (" + calibrateThresholds
+                            + ", chosen to maximise F1 on the eval set " + eval.file().getFileName()
+                            + ": the eval_calibrated_* scores are measured on the same rows, so they are optimistic; "
+                            + "stored in config.json, used by predict and evaluate)");
                 }
-                out.println("Eval: " + ConsoleCallback.format(evalMetrics));
+                out.println("Eval (weights of step " + weightsStep + (last != null ? ", as evaluated during training" : "") + "): "
+                        + ConsoleCallback.format(evalMetrics));
             }
             trainer.saveModel(outputDir);
             args.writeJson(outputDir.resolve("training_args.json"));
+            TrainedInputs.of(train).write(outputDir);
             trainer.state().saveToJson(outputDir.resolve("trainer_state.json"));
             Map<String, Object> all = new LinkedHashMap<>(result.metrics());
             CliSupport.writeString(outputDir.resolve("train_results.json"), CliSupport.metricsJson(result.metrics()));
@@ -212,11 +260,13 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         TrainingArguments.Builder b;
         boolean evalStrategyGiven = trainingArgFlags.containsKey("eval_strategy");
         boolean outputDirGiven = trainingArgFlags.containsKey("output_dir");
+        givenKeys.addAll(trainingArgFlags.keySet());
         if (argsFile != null) {
             TrainingArguments.FromJsonResult r = TrainingArguments.fromJson(argsFile);
             if (!r.ignoredKeys().isEmpty()) out.println("note: " + argsFile + ": keys not used by jtune: " + r.ignoredKeys());
             b = r.args().toBuilder();
             JsonNode root = CliSupport.JSON.readTree(argsFile.toFile());
+            root.fieldNames().forEachRemaining(givenKeys::add);
             evalStrategyGiven |= root.has("eval_strategy") || root.has("evaluation_strategy");
             outputDirGiven |= root.hasNonNull("output_dir");
         } else {
@@ -231,6 +281,40 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         if (evalFile != null && !evalStrategyGiven) flags.put("eval_strategy", "epoch");
         TrainingArgsOptions.apply(b, flags);
         return b.build();
+    }
+
+    /** run_glue.py flags: accepted where jtune does the same by itself, each said once; --do_eval needs eval data. */
+    private void runGlueHabits(PrintWriter out) {
+        if (Boolean.TRUE.equals(doEval) && evalFile == null) {
+            throw new JTuneException("--do_eval without evaluation data", "train evaluates the data given with --eval "
+                    + "(run_glue: --validation_file)", "pass --eval FILE (also spelled --validation_file)");
+        }
+        if (doTrain != null || doEval != null) {
+            out.println("note: --do_train/--do_eval are accepted as in run_glue.py: jtune train always trains"
+                    + (evalFile != null ? " and evaluates " + evalFile.getFileName() : ""));
+        }
+        if (Boolean.TRUE.equals(overwriteOutputDir)) {
+            out.println("note: --overwrite_output_dir: jtune always writes into --output-dir (it never resumes by itself; "
+                    + "use --resume-from-checkpoint to continue a run)");
+        }
+        if (Boolean.TRUE.equals(autoFindBatchSize)) {
+            out.println("note: --auto_find_batch_size is ignored: it halves the batch after a CUDA out-of-memory error, "
+                    + "and jtune trains on the CPU; the batch size stays as given");
+        }
+    }
+
+    /** The metrics of the last evaluation in the log history when it was at {@code step} (and nothing trained since). */
+    private static Map<String, Double> lastEvalAt(dev.jtune.trainer.TrainerState state, int step) {
+        List<Map<String, Object>> h = state.logHistory();
+        for (int i = h.size() - 1; i >= 0; i--) {
+            Map<String, Object> m = h.get(i);
+            if (!m.containsKey("eval_loss")) continue;
+            if (!(m.get("step") instanceof Number s) || s.intValue() != step || step != state.globalStep()) return null;
+            Map<String, Double> r = new LinkedHashMap<>();
+            m.forEach((k, v) -> { if (v instanceof Number n && !k.equals("step")) r.put(k, n.doubleValue()); });
+            return r;
+        }
+        return null;
     }
 
     private Path resumeCheckpoint(Path outputDir) {
@@ -264,10 +348,19 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
     }
 
     private static String describe(TrainingArguments a, Dataset train) {
-        return train.size() + " examples, " + (a.maxSteps() > 0 ? a.maxSteps() + " steps" : a.numTrainEpochs() + " epochs")
+        return CliSupport.count(train.size(), "example") + ", " + (a.maxSteps() > 0 ? a.maxSteps() + " steps" : a.numTrainEpochs() + " epochs")
                 + ", batch " + a.perDeviceTrainBatchSize() + (a.gradientAccumulationSteps() > 1 ? " x " + a.gradientAccumulationSteps() : "")
                 + ", learning rate " + a.learningRate() + ", max_length " + a.maxLength() + (a.bf16() ? ", bf16" : "")
-                + ", seed " + a.seed();
+                + ", seed " + a.seed() + ", " + logging(a, train);
+    }
+
+    private static String logging(TrainingArguments a, Dataset train) {
+        return switch (a.loggingStrategy()) {
+            case NO -> "no loss logs";
+            case EPOCH -> "loss logged every epoch";
+            case STEPS -> "loss logged every " + a.loggingSteps() + " of " + a.plannedSteps(train.size()) + " steps"
+                    + (a.loggingFirstStep() ? " and after the first" : "");
+        };
     }
 
     static LabelKind kindOf(Dataset d) { return d.labelKind(); }

@@ -21,12 +21,25 @@ public final class TrainingArgsOptions implements IModelTransformer {
         Map<String, String> trainingArgFlags();
     }
 
+    /**
+     * Other names HF scripts use for a field: {@code run_glue.py}'s {@code max_seq_length} (a data argument there)
+     * and the pre-4.46 {@code evaluation_strategy} (which the --args JSON also accepts).
+     */
+    static final Map<String, java.util.List<String>> HF_ALIASES = Map.of(
+            "max_length", java.util.List.of("max_seq_length"),
+            "eval_strategy", java.util.List.of("evaluation_strategy"));
+
     @Override
     public CommandSpec transform(CommandSpec spec) {
         Holder holder = (Holder) spec.userObject();
         for (TrainingArguments.FieldInfo f : TrainingArguments.fields()) {
             String kebab = f.cliFlag(), snake = "--" + f.hfName();
-            String[] names = kebab.equals(snake) ? new String[] {kebab} : new String[] {kebab, snake};
+            java.util.List<String> nameList = new java.util.ArrayList<>(kebab.equals(snake) ? java.util.List.of(kebab) : java.util.List.of(kebab, snake));
+            for (String alias : HF_ALIASES.getOrDefault(f.hfName(), java.util.List.of())) {
+                nameList.add("--" + alias.replace('_', '-'));
+                nameList.add("--" + alias);
+            }
+            String[] names = nameList.toArray(String[]::new);
             boolean bool = f.type() == Boolean.class;
             Object def = f.defaultValue();
             String shownDefault = def == null ? "unset" : def instanceof Enum<?> ? def.toString().toLowerCase(java.util.Locale.ROOT) : String.valueOf(def);

@@ -45,7 +45,7 @@ class TrainCommandTest {
         assertContains(o, "CrossEntropyLoss");
         assertContains(o, "note: Newly initialized");
         assertContains(o, "label map:   {neg=0, pos=1}");
-        assertContains(o, "Eval: eval_loss");
+        assertContains(o, "Eval (weights of step 4, as evaluated during training): eval_loss");
         for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "training_args.json", "trainer_state.json",
                 "train_results.json", "eval_results.json", "all_results.json", "report.html")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f + " missing; " + cli.all());
@@ -126,7 +126,7 @@ class TrainCommandTest {
         assertEquals(0, cli.run(trainArgs(Fixtures.model("tiny-bert"), train, train, out, "--calibrate-thresholds", "per-label",
                 "--pos-weight", "2")), cli.all());
         assertContains(cli.out.toString(), "multi_label_classification");
-        assertContains(cli.out.toString(), "Thresholds: [");
+        assertContains(cli.out.toString(), "Thresholds: per-label thresholds [");
         JsonNode cfg = JSON.readTree(out.resolve("config.json").toFile());
         assertEquals("multi_label_classification", cfg.path("problem_type").asText());
         assertEquals(4, cfg.path("label2id").size());

@@ -23,7 +23,10 @@ final class CsvParser {
     }
 
     /** CSV per RFC 4180; a quote inside an unquoted field is kept literally; blank lines between records are skipped. */
-    static List<Record> csv(List<String> lines) {
+    static List<Record> csv(List<String> lines) { return csv(lines, ','); }
+
+    /** CSV with another field separator ({@code ;} in many European exports). */
+    static List<Record> csv(List<String> lines, char delimiter) {
         List<Record> out = new ArrayList<>();
         int i = 0;
         while (i < lines.size()) {
@@ -48,7 +51,7 @@ final class CsvParser {
                         } else {
                             field.append(c);
                         }
-                    } else if (c == ',') {
+                    } else if (c == delimiter) {
                         fields.add(field.toString());
                         field.setLength(0);
                         afterQuote = false;

@@ -22,6 +22,20 @@ public enum DataFormat {
         return null;
     }
 
+    /**
+     * The format of text without a file name (standard input), from its first non-blank line: a JSON object is
+     * JSONL, a line with a TAB is TSV, anything else CSV.
+     */
+    public static DataFormat sniff(String text) {
+        for (String line : text.split("\n", 50)) {
+            String l = line.strip();
+            if (l.isEmpty() || l.equals("\uFEFF")) continue;
+            if (l.startsWith("{") || l.startsWith("\uFEFF{")) return JSONL;
+            return line.indexOf('\t') >= 0 ? TSV : CSV;
+        }
+        return CSV;
+    }
+
     /** Parses a CLI/JSON spelling ({@code csv}, {@code tsv}, {@code jsonl} or {@code json}), or null if unknown. */
     public static DataFormat parse(String s) {
         if (s == null) return null;

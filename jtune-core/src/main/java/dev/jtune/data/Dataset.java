@@ -104,6 +104,9 @@ public record Dataset(Path file, List<String> columns, String textColumn, String
         for (Map.Entry<String, Integer> e : evalCounts.entrySet()) {
             if (e.getValue() == 0) continue;
             Integer inTrain = trainCounts.get(e.getKey());
+            if ((inTrain == null || inTrain == 0) && train.labelMap.label2id().containsKey(e.getKey())) {
+                continue; // a known class with no training rows (a subsample): a warning, see labelCoverageWarnings
+            }
             if (inTrain == null || inTrain == 0) {
                 long line = eval.firstLineOf(eval.labelMap.id(e.getKey()));
                 throw new JTuneException(pair + ": class \"" + e.getKey() + "\" occurs in eval (" + e.getValue()
@@ -124,6 +127,27 @@ public record Dataset(Path file, List<String> columns, String textColumn, String
                     "eval must use the train set's label map",
                     "read the eval file with ReadOptions.label2id(train.labelMap().label2id())");
         }
+    }
+
+    /**
+     * Classes of the label map (the model's or the full training file's) that occur in eval but in none of the
+     * training rows, e.g. after {@code --max-train-samples}: training works, but cannot learn them. One warning each.
+     *
+     * @param trainNote how the training rows were chosen, for the message (e.g. "the first 300 rows (--max-train-samples)"), or null
+     */
+    public static java.util.List<String> labelCoverageWarnings(Dataset train, Dataset eval, String trainNote) {
+        java.util.List<String> w = new java.util.ArrayList<>();
+        if (eval == null || train.labelMap == null || eval.labelKind == LabelKind.NONE || eval.labelMap == null) return w;
+        Map<String, Integer> trainCounts = train.labelCounts();
+        for (Map.Entry<String, Integer> e : eval.labelCounts().entrySet()) {
+            Integer inTrain = trainCounts.get(e.getKey());
+            if (e.getValue() > 0 && (inTrain == null || inTrain == 0) && train.labelMap.label2id().containsKey(e.getKey())) {
+                w.add("class \"" + e.getKey() + "\" occurs in eval " + eval.fileName() + " (" + e.getValue() + " examples) but in none of "
+                        + (trainNote != null ? trainNote : "the training rows") + " of " + train.fileName()
+                        + ": it keeps its place in the label map, but the model cannot learn it, so its eval scores will be low");
+            }
+        }
+        return w;
     }
 
     private long firstLineOf(int id) {

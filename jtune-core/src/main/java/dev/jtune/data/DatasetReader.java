@@ -142,8 +142,21 @@ public final class DatasetReader {
         }
 
         private List<String> readDelimited(DataFormat format, List<String> lines, List<Map<String, Object>> cells, List<Long> lineNos) {
-            List<CsvParser.Record> recs = format == DataFormat.CSV ? CsvParser.csv(lines) : CsvParser.tsv(lines);
+            char delim = opts.csvDelimiter();
+            List<CsvParser.Record> recs = format == DataFormat.CSV ? CsvParser.csv(lines, delim) : CsvParser.tsv(lines);
             CsvParser.Record header = recs.get(0);
+            if (format == DataFormat.CSV && header.problem() == null && header.fields().size() == 1) {
+                String h = header.fields().get(0);
+                for (char other : new char[] {';', '\t', '|', ','}) {
+                    if (other != delim && h.indexOf(other) >= 0) {
+                        String shown = other == '\t' ? "TAB" : "'" + other + "'";
+                        throw new JTuneException(file + " line " + header.line() + " (header) is one column \"" + h
+                                + "\": the file looks separated by " + shown + ", not '" + delim + "'",
+                                "CSV fields are separated by the delimiter (default ','; CLI --delimiter)",
+                                other == '\t' ? "pass --format tsv (or name the file .tsv)" : "pass --delimiter " + shown);
+                    }
+                }
+            }
             if (header.problem() != null) {
                 throw new JTuneException(file + " line " + header.line() + " (header): " + header.problem(),
                         "the header line must be valid " + (header.problem().startsWith("invalid UTF-8") ? "UTF-8" : format.toString()),
@@ -164,7 +177,8 @@ public final class DatasetReader {
                         throw new RowError("has " + rec.fields().size() + " fields but the header has " + columns.size()
                                 + " " + columns, "every row has as many fields as the header",
                                 format == DataFormat.TSV ? "remove stray TAB characters or add the missing fields"
-                                        : "quote fields that contain commas (\"a, b\") or add the missing fields");
+                                        : "quote fields that contain '" + delim + "' (\"a" + delim + " b\"), add the missing fields, "
+                                        + "or pass --delimiter if the file is separated by another character");
                     }
                     Map<String, Object> m = new java.util.HashMap<>();
                     for (int k = 0; k < columns.size(); k++) m.put(columns.get(k), rec.fields().get(k));

@@ -17,16 +17,24 @@ import java.util.Map;
  * @param labelSeparator splits a text cell into several label names (multi-label); null = none
  * @param problemType    forces the label interpretation (HF {@code problem_type}); null = inferred from the column
  * @param skipBadRows    skip and report bad rows instead of failing on the first one
+ * @param delimiter      the CSV field separator (CLI --delimiter); null = ',' (TSV always splits on TAB)
  */
 public record ReadOptions(DataFormat format, String textColumn, String textPairColumn, String labelColumn,
                           String idColumn, Map<String, Integer> label2id, String labelSeparator,
-                          LabelKind problemType, boolean skipBadRows) {
+                          LabelKind problemType, boolean skipBadRows, Character delimiter) {
 
     public ReadOptions {
         if (label2id != null) label2id = Map.copyOf(new LinkedHashMap<>(label2id));
         if (labelSeparator != null && labelSeparator.isEmpty()) labelSeparator = null;
         if (problemType == LabelKind.NONE) problemType = null;
+        if (delimiter != null && (delimiter == '"' || delimiter == '\n' || delimiter == '\r')) {
+            throw new JTuneException("--delimiter " + (delimiter == '"' ? "'\"'" : "a line break"),
+                    "the CSV delimiter is one character other than a quote or a line break", "pass e.g. --delimiter ';'");
+        }
     }
+
+    /** The CSV field separator: {@link #delimiter()} or ','. */
+    public char csvDelimiter() { return delimiter == null ? ',' : delimiter; }
 
     public static ReadOptions defaults() { return builder().build(); }
 
@@ -36,7 +44,7 @@ public record ReadOptions(DataFormat format, String textColumn, String textPairC
         Builder b = new Builder();
         b.format = format; b.textColumn = textColumn; b.textPairColumn = textPairColumn; b.labelColumn = labelColumn;
         b.idColumn = idColumn; b.label2id = label2id; b.labelSeparator = labelSeparator; b.problemType = problemType;
-        b.skipBadRows = skipBadRows;
+        b.skipBadRows = skipBadRows; b.delimiter = delimiter;
         return b;
     }
 
@@ -47,7 +55,10 @@ public record ReadOptions(DataFormat format, String textColumn, String textPairC
         private Map<String, Integer> label2id;
         private LabelKind problemType;
         private boolean skipBadRows;
+        private Character delimiter;
 
+        /** The CSV field separator (null = ','). */
+        public Builder delimiter(Character v) { delimiter = v; return this; }
         public Builder format(DataFormat v) { format = v; return this; }
         public Builder textColumn(String v) { textColumn = v; return this; }
         public Builder textPairColumn(String v) { textPairColumn = v; return this; }
@@ -75,7 +86,7 @@ public record ReadOptions(DataFormat format, String textColumn, String textPairC
 
         public ReadOptions build() {
             return new ReadOptions(format, textColumn, textPairColumn, labelColumn, idColumn, label2id,
-                    labelSeparator, problemType, skipBadRows);
+                    labelSeparator, problemType, skipBadRows, delimiter);
         }
     }
 }

@@ -35,6 +35,19 @@ public final class ClassificationMetrics {
         return m;
     }
 
+    /** Binary F1 with class 1 positive (sklearn {@code f1_score(average="binary")}); 0 when there is no positive. -100 is skipped. */
+    public static double binaryF1(int[] labels, int[] predictions) {
+        long tp = 0, fp = 0, fn = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] == IGNORE_INDEX) continue;
+            boolean y = labels[i] == 1, p = predictions[i] == 1;
+            if (y && p) tp++;
+            else if (p) fp++;
+            else if (y) fn++;
+        }
+        return tp == 0 ? 0.0 : 2.0 * tp / (2.0 * tp + fp + fn);
+    }
+
     public static double accuracy(int[] labels, int[] predictions) { return Confusion.of(labels, predictions).accuracy(); }
 
     public static double precision(int[] labels, int[] predictions, Average avg) {

@@ -114,6 +114,10 @@ public final class CallbackHandler implements TrainerCallback {
         for (TrainerCallback cb : callbacks) cb.onLog(a, s, c, logs);
     }
 
+    @Override public void onPredictionStep(TrainingArguments a, TrainerState s, TrainerControl c, int done, int total) {
+        for (TrainerCallback cb : callbacks) cb.onPredictionStep(a, s, c, done, total);
+    }
+
     @Override public void onPredictionStep(TrainingArguments a, TrainerState s, TrainerControl c) {
         for (TrainerCallback cb : callbacks) cb.onPredictionStep(a, s, c);
     }

@@ -40,6 +40,9 @@ final class EvaluationLoop {
         double lossSum = 0;
         int batches = 0;
         DataCollatorWithPadding collator = trainer.collator();
+        int totalBatches = (n + bs - 1) / bs;
+        TrainerControl control = new TrainerControl();
+        trainer.callbacks().onPredictionStep(args, trainer.state(), control, 0, totalBatches);
         try (NoGradGuard g = new NoGradGuard()) {
             for (int i = 0; i < n; i += bs) {
                 int j = Math.min(n, i + bs);
@@ -57,6 +60,7 @@ final class EvaluationLoop {
                     if (lo.loss() != null) lossSum += lo.loss().item_double() * rows.length;
                     batches++;
                 }
+                trainer.callbacks().onPredictionStep(args, trainer.state(), control, batches, totalBatches);
             }
         } finally {
             model.train(wasTraining);

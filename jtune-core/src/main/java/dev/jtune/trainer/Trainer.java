@@ -58,6 +58,7 @@ public class Trainer {
     private String lossDescription;
     private TrainerState state = new TrainerState();
     private final boolean skipNonFiniteSteps;
+    private final Double thresholdOverride;
 
     protected Trainer(Builder b) {
         this.model = b.model;
@@ -69,6 +70,7 @@ public class Trainer {
         this.userLossFunction = b.lossFunction;
         this.lossSpec = b.lossSpec;
         this.skipNonFiniteSteps = b.skipNonFiniteSteps;
+        this.thresholdOverride = b.threshold;
         List<TrainerCallback> cbs = new ArrayList<>();
         cbs.add(new DefaultFlowCallback());
         cbs.addAll(b.callbacks);
@@ -174,9 +176,32 @@ public class Trainer {
     /** Trains from scratch. */
     public TrainOutput train() { return train(null); }
 
+    /**
+     * Checks before the first step that {@code metric_for_best_model} names a metric evaluation will return (HF
+     * finds out only at the first evaluation). With a custom {@link ComputeMetrics} the names are unknown: no check.
+     */
+    public void checkMetricForBestModel() {
+        String key = args.resolvedMetricForBestModel();
+        if (key == null || computeMetrics != null) return;
+        resolveLoss();
+        ProblemType p = model.config().problemType();
+        if (p == null) return;
+        List<String> names = new ArrayList<>(List.of("eval_loss"));
+        for (String n : ComputeMetrics.names(p.hfName(), model.config().numLabels())) names.add("eval_" + n);
+        if (names.contains(key)) return;
+        String bare = key.substring("eval_".length());
+        String near = names.stream().map(n -> n.substring(5)).filter(n -> n.startsWith(bare) || bare.startsWith(n)).findFirst().orElse("loss");
+        List<String> shown = names.stream().map(n -> n.substring(5)).toList();
+        throw new JTuneException("metric_for_best_model \"" + args.metricForBestModel() + "\" is not a metric a "
+                + p.hfName() + " model with " + model.config().numLabels() + " labels is evaluated with (CLI --metric-for-best-model)",
+                "metric_for_best_model names one of " + shown + " (the eval_ prefix is optional); checked before training, "
+                        + "not after the first evaluation", "pass --metric-for-best-model " + near);
+    }
+
     /** Trains, resuming from {@code checkpoint} when it is not null (exactly, bit for bit). */
     public TrainOutput train(Path checkpoint) {
         resolveLoss();
+        checkMetricForBestModel();
         return new TrainingLoop(this).run(checkpoint);
     }
 
@@ -247,9 +272,13 @@ public class Trainer {
         return m;
     }
 
+    /** The multi-label decision thresholds evaluation and prediction use ({@link DecisionThresholds}: one rule). */
+    public DecisionThresholds decisionThresholds() { return DecisionThresholds.resolve(model.config(), thresholdOverride); }
+
     ComputeMetrics metricsFor() {
         if (computeMetrics != null) return computeMetrics;
         ProblemType p = model.config().problemType();
+        if (p == ProblemType.MULTI_LABEL_CLASSIFICATION) return ComputeMetrics.multiLabel(decisionThresholds().values());
         return p == null ? null : ComputeMetrics.forProblemType(p.hfName());
     }
 
@@ -273,6 +302,10 @@ public class Trainer {
         LossSpec lossSpec = LossSpec.none();
         final List<TrainerCallback> callbacks = new ArrayList<>();
         boolean skipNonFiniteSteps;
+        Double threshold;
+
+        /** Multi-label: one decision threshold for every label, over the calibrated ones (CLI predict --threshold). */
+        public Builder threshold(Double t) { this.threshold = t; return this; }
 
         public Builder model(SequenceClassificationModel m) { this.model = m; return this; }
         public Builder args(TrainingArguments a) { this.args = a; return this; }

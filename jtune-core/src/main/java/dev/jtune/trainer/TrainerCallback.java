@@ -36,4 +36,14 @@ public interface TrainerCallback {
     default void onLog(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Double> logs) {}
 
     default void onPredictionStep(TrainingArguments args, TrainerState state, TrainerControl control) {}
+
+    /**
+     * Before the first batch ({@code batchesDone} 0) and after each batch of an evaluation or prediction, with how
+     * far it is ({@code batchesDone} of {@code batchesTotal}; HF passes the dataloader for the same purpose). After
+     * a batch it calls the three-argument form.
+     */
+    default void onPredictionStep(TrainingArguments args, TrainerState state, TrainerControl control,
+                                  int batchesDone, int batchesTotal) {
+        if (batchesDone > 0) onPredictionStep(args, state, control);
+    }
 }

@@ -194,6 +194,40 @@ public final class TrainingArguments {
 
     // ---------------------------------------------------------------- HF defaulting rules
 
+    /**
+     * Optimizer steps a run over {@code trainExamples} rows takes (what the loop runs): {@code max_steps} when set,
+     * else {@code ceil(num_train_epochs × max(1, ceil(batches_per_epoch / gradient_accumulation_steps)))}, with
+     * {@code batches_per_epoch} = rows / batch size, rounded down under {@code dataloader_drop_last}, else up.
+     */
+    public int plannedSteps(int trainExamples) {
+        int batches = dataloaderDropLast ? trainExamples / perDeviceTrainBatchSize
+                : (trainExamples + perDeviceTrainBatchSize - 1) / perDeviceTrainBatchSize;
+        int perEpoch = Math.max((batches + gradientAccumulationSteps - 1) / gradientAccumulationSteps, 1);
+        return maxSteps > 0 ? maxSteps : (int) Math.ceil(numTrainEpochs * perEpoch);
+    }
+
+    /** How many logs a run gets when {@code logging_steps} is not given ({@link #withRunLogging}). */
+    public static final int LOGS_PER_RUN = 20;
+
+    /**
+     * jtune's logging default for a run whose user gave no {@code logging_steps} (HF's 500 leaves a short run
+     * silent): about {@link #LOGS_PER_RUN} logs per run, {@code logging_steps = max(1, ceil(steps / 20))}, and
+     * {@code logging_first_step} unless given. {@code eval_steps}, when unset, keeps HF's value (the default
+     * {@code logging_steps}, 500), so that evaluation and saving schedules do not change with it.
+     *
+     * @param given the HF keys the user set (flags or the arguments JSON)
+     */
+    public TrainingArguments withRunLogging(int trainExamples, java.util.Set<String> given) {
+        if (given.contains("logging_steps") || loggingStrategy != IntervalStrategy.STEPS) return this;
+        Builder b = toBuilder();
+        int steps = plannedSteps(trainExamples);
+        b.loggingSteps(Math.max(1, (steps + LOGS_PER_RUN - 1) / LOGS_PER_RUN));
+        if (!given.contains("logging_first_step")) b.loggingFirstStep(true);
+        if (evalSteps == null && evalStrategy == IntervalStrategy.STEPS) b.evalSteps(loggingSteps);
+        return b.build();
+    }
+
+
     /** {@code eval_steps}, or {@code logging_steps} when unset (HF {@code __post_init__}). */
     public int resolvedEvalSteps() { return evalSteps != null && evalSteps > 0 ? evalSteps : loggingSteps; }
 

@@ -48,7 +48,7 @@ final class TrainingLoop {
         }
         // 1. how long: updates per epoch = ceil(batches / GA); T = max_steps or ceil(epochs * per-epoch)
         int stepsPerEpoch = Math.max((batchesPerEpoch + ga - 1) / ga, 1);
-        int total = args.maxSteps() > 0 ? args.maxSteps() : (int) Math.ceil(args.numTrainEpochs() * stepsPerEpoch);
+        int total = args.plannedSteps(train.size());
         int numEpochs = args.maxSteps() > 0 ? (total + stepsPerEpoch - 1) / stepsPerEpoch : (int) Math.ceil(args.numTrainEpochs());
         int warmup = args.resolvedWarmupSteps(total);
         LrSchedule schedule = new LrSchedule(args.lrSchedulerType(), args.learningRate(), warmup, total);

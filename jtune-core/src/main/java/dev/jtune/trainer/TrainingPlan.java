@@ -57,8 +57,37 @@ public final class TrainingPlan {
         if (forced != null) ro.problemType(forced.hfName());
         boolean modelLabels = b.numLabels == null && baseConfig.numLabels() > 1 && !isDefaultLabels(baseConfig.id2label())
                 && forced != ProblemType.REGRESSION;
-        if (modelLabels) ro.label2id(baseConfig.label2id());
-        this.train = head(DatasetReader.read(b.trainFile, ro.build()), b.maxTrainSamples, "--max-train-samples");
+        Dataset fullTrain;
+        if (modelLabels) {
+            // the model's names when the data uses them; other names: the data's, loudly (as run_glue.py does)
+            Dataset own = DatasetReader.read(b.trainFile, ro.build());
+            java.util.Set<String> modelNames = baseConfig.label2id().keySet();
+            if (own.labelMap() != null && !modelNames.containsAll(own.labelMap().label2id().keySet())) {
+                fullTrain = own;
+                modelLabels = false;
+                int dataCount = own.labelMap().size();
+                if (dataCount != baseConfig.numLabels() && !b.ignoreMismatchedSizes) {
+                    err.add(new JTuneException("the checkpoint " + modelDir.getFileName() + " names its " + baseConfig.numLabels()
+                            + " classes " + baseConfig.id2label().values() + " but " + own.file().getFileName() + " has "
+                            + dataCount + " other labels " + own.labelMap().id2label(),
+                            "the data's labels replace the checkpoint's (as run_glue.py does); a head with another number of "
+                                    + "classes is trained from scratch only when asked (HF ignore_mismatched_sizes)",
+                            "pass --ignore-mismatched-sizes to train a new head for the data's labels, or fix the labels "
+                                    + "that should be the checkpoint's " + baseConfig.id2label().values()));
+                }
+                warn.add("LABELS REPLACED: the checkpoint " + modelDir.getFileName() + " names its " + baseConfig.numLabels()
+                        + " classes " + baseConfig.id2label().values() + " but " + own.file().getFileName() + " has " + own.labelMap().id2label()
+                        + ": training uses the data's labels (as run_glue.py does)"
+                        + (dataCount == baseConfig.numLabels() ? "; the head keeps its trained weights under the new names"
+                        : "; the head has another number of outputs and is trained from scratch (--ignore-mismatched-sizes)"));
+            } else {
+                fullTrain = DatasetReader.read(b.trainFile, ro.label2id(baseConfig.label2id()).build());
+            }
+        } else {
+            fullTrain = DatasetReader.read(b.trainFile, ro.build());
+        }
+        int fullTrainSize = fullTrain.size();
+        this.train = head(fullTrain, b.maxTrainSamples, "--max-train-samples");
         if (b.forTraining) {
             try {
                 train.validateForTraining();
@@ -73,6 +102,8 @@ public final class TrainingPlan {
             ev = head(DatasetReader.read(b.evalFile, er.build()), b.maxEvalSamples, "--max-eval-samples");
             try {
                 Dataset.checkCompatible(train, ev);
+                warn.addAll(Dataset.labelCoverageWarnings(train, ev, b.maxTrainSamples != null && b.maxTrainSamples < fullTrainSize
+                        ? "the first " + b.maxTrainSamples + " rows (--max-train-samples)" : null));
             } catch (JTuneException e) {
                 err.add(e);
             }
@@ -82,7 +113,9 @@ public final class TrainingPlan {
         // 2. the head: num_labels and label names
         int n = b.numLabels != null ? b.numLabels : Math.max(1, train.numLabels());
         List<String> names = null;
-        if (train.labelMap() != null && !isNumbered(train.labelMap()) && n == train.labelMap().size()) names = train.labelMap().id2label();
+        // the data's own label names, also for integer labels ("0", "1"), as run_glue.py sets id2label: predictions,
+        // the console and the report then name classes alike
+        if (train.labelMap() != null && n == train.labelMap().size()) names = train.labelMap().id2label();
         this.modelOptions = FromPretrainedOptions.builder().numLabels(names == null ? n : null).labelNames(names).problemType(forced)
                 .ignoreMismatchedSizes(b.ignoreMismatchedSizes).configOverrides(overrides).seed(b.seed).build();
         this.config = AutoConfig.fromPretrained(modelDir, modelOptions);

@@ -113,8 +113,14 @@ class MetricsTest {
         Map<String, Double> s = ComputeMetrics.forProblemType("single_label_classification")
                 .apply(EvalPrediction.singleLabel(logits, new int[]{0, 1, 1})); // argmax 0 1 0
         assertEquals(2.0 / 3, s.get("accuracy"), EPS);
+        // a binary head adds HF GLUE's "f1" (class 1 positive): TP 1, FP 0, FN 1 -> 2 / 3
         assertEquals(java.util.List.of("accuracy", "f1_macro", "f1_micro", "f1_weighted", "precision_macro",
-                "recall_macro", "mcc"), java.util.List.copyOf(s.keySet()));
+                "recall_macro", "mcc", "f1"), java.util.List.copyOf(s.keySet()));
+        assertEquals(2.0 / 3, s.get("f1"), EPS);
+        assertEquals(java.util.List.copyOf(s.keySet()), ComputeMetrics.names("single_label_classification", 2));
+        Map<String, Double> s3 = ComputeMetrics.forProblemType("single_label_classification")
+                .apply(EvalPrediction.singleLabel(new float[][]{{2f, 1f, 0f}, {0f, 3f, 0f}}, new int[]{0, 1}));
+        assertEquals(java.util.List.copyOf(s3.keySet()), ComputeMetrics.names("single_label_classification", 3));
         Map<String, Double> r = ComputeMetrics.forProblemType("regression")
                 .apply(EvalPrediction.regression(new float[][]{{1f}, {2f}}, new float[]{1f, 4f}));
         assertEquals(2.0, r.get("mse"), EPS);
