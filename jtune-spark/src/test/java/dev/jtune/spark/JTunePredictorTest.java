@@ -13,6 +13,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scala.jdk.javaapi.CollectionConverters;
@@ -91,6 +92,7 @@ class JTunePredictorTest {
     }
 
     @Test
+    @Tag("slow") // real (tiny) fine-tunes
     void singleLabelSst2MatchesJtunePredictExactly() throws Exception {
         Path sst2 = Fixtures.data("sst2-train-4k.tsv");
         // trained with max_length 16, so the default maxLength (from training_args.json) truncates many rows
@@ -152,6 +154,7 @@ class JTunePredictorTest {
     }
 
     @Test
+    @Tag("slow") // real (tiny) fine-tunes
     void multiLabelGoEmotionsMatchesJtunePredict() throws Exception {
         Path go = Fixtures.data("goemotions-train-5k.jsonl");
         Path model = train("go", write(tmp.resolve("go-train.jsonl"), lines(go, false, 0, 150)), "--max-length", "32");
@@ -187,6 +190,7 @@ class JTunePredictorTest {
     }
 
     @Test
+    @Tag("slow") // real (tiny) fine-tunes
     void regressionStsbPairsMatchJtunePredict() throws Exception {
         Path stsb = Fixtures.data("stsb-train.tsv");
         Path model = train("stsb", write(tmp.resolve("stsb-train.tsv"), lines(stsb, true, 0, 150)), "--max-length", "48");
