@@ -6,11 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jtune.JTuneException;
-import dev.jtune.data.Dataset;
-import dev.jtune.data.LabelKind;
-import dev.jtune.data.LabelMap;
-import dev.jtune.losses.ProblemType;
-import dev.jtune.modeling.PretrainedConfig;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Small helpers shared by the commands: label maps of saved models, subsampling, JSON output, atomic writes. */
+/** Small helpers shared by the commands: model names, JSON output, atomic writes, list flags. */
 final class CliSupport {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,13 +28,6 @@ final class CliSupport {
      */
     static Path resolveModel(String nameOrPath) {
         return dev.jtune.modeling.AutoModel.resolve(nameOrPath);
-    }
-
-    /** The label kind a saved model's config implies, or null when it does not say. */
-    static LabelKind labelKindOf(PretrainedConfig cfg) {
-        ProblemType p = cfg.problemType();
-        if (p == null) return null;
-        return LabelKind.fromProblemType(p.hfName());
     }
 
     /** Pretty JSON with sorted keys and 4-space indentation, as HF's save_metrics writes it. */
@@ -123,16 +111,4 @@ final class CliSupport {
         }
         return out;
     }
-
-    static double[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) max = Math.max(max, l);
-        double sum = 0;
-        double[] p = new double[logits.length];
-        for (int i = 0; i < p.length; i++) { p[i] = Math.exp(logits[i] - max); sum += p[i]; }
-        for (int i = 0; i < p.length; i++) p[i] /= sum;
-        return p;
-    }
-
-    static double sigmoid(float x) { return 1.0 / (1.0 + Math.exp(-x)); }
 }

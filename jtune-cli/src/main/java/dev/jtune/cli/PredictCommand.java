@@ -5,6 +5,8 @@ import dev.jtune.JTuneException;
 import dev.jtune.data.Dataset;
 import dev.jtune.data.Example;
 import dev.jtune.data.LabelKind;
+import dev.jtune.inference.Prediction;
+import dev.jtune.inference.Predictor;
 import dev.jtune.losses.ProblemType;
 import dev.jtune.modeling.PretrainedConfig;
 import dev.jtune.trainer.DecisionThresholds;
@@ -18,7 +20,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -85,9 +86,7 @@ public class PredictCommand implements Callable<Integer> {
                     outputFormat != null ? "pass --output-format jsonl or csv" : "name the output file predictions.jsonl or predictions.csv");
         }
         PrintWriter info = toStdout ? err : out; // with predictions on stdout, the messages go to stderr
-        if (inference.threshold != null && !(inference.threshold >= 0 && inference.threshold <= 1)) {
-            throw new JTuneException("--threshold " + inference.threshold, "a probability threshold lies in [0, 1]", "pass e.g. --threshold 0.5");
-        }
+        Predictor.checkThreshold(inference.threshold);
         ModelOptions po = new ModelOptions();
         po.problemType = inference.problemType;
         try (SavedModel m = SavedModel.load(model, po.problemType(), err)) {
@@ -99,7 +98,7 @@ public class PredictCommand implements Callable<Integer> {
             DecisionThresholds decisions = trainer.decisionThresholds();
             double[] th = decisions.values();
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (int i = 0; i < d.size(); i++) rows.add(row(d.examples().get(i), p.predictions()[i], cfg, th));
+            for (int i = 0; i < d.size(); i++) rows.add(row(d.examples().get(i), m.predictor.decode(p.predictions()[i], th)));
             String text = csv ? Csv.write(rows) : jsonl(rows);
             if (toStdout) {
                 out.print(text);
@@ -142,33 +141,21 @@ public class PredictCommand implements Callable<Integer> {
         }
     }
 
-    static Map<String, Object> row(Example e, float[] logits, PretrainedConfig cfg, double[] th) {
+    /** One output row: the input's id, then the prediction's fields for its problem type, then the logits. */
+    static Map<String, Object> row(Example e, Prediction p) {
         Map<String, Object> r = new LinkedHashMap<>();
         if (e.id() != null) r.put("id", e.id());
-        ProblemType p = cfg.problemType();
         List<Float> lg = new ArrayList<>();
-        for (float f : logits) lg.add(f);
-        if (p == ProblemType.REGRESSION) {
-            r.put("score", logits[0]);
-        } else if (p == ProblemType.MULTI_LABEL_CLASSIFICATION) {
-            List<String> labels = new ArrayList<>();
-            Map<String, Double> probs = new LinkedHashMap<>();
-            for (int c = 0; c < logits.length; c++) {
-                double pr = CliSupport.sigmoid(logits[c]);
-                probs.put(cfg.id2label().get(c), pr);
-                if (pr >= th[c]) labels.add(cfg.id2label().get(c));
-            }
-            r.put("labels", labels);
-            r.put("probabilities", probs);
+        for (float f : p.logits()) lg.add(f);
+        if (p.problemType() == ProblemType.REGRESSION) {
+            r.put("score", p.logits()[0]);
+        } else if (p.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION) {
+            r.put("labels", p.labels());
+            r.put("probabilities", p.probabilities());
         } else {
-            double[] pr = CliSupport.softmax(logits);
-            int best = 0;
-            for (int c = 1; c < pr.length; c++) if (pr[c] > pr[best]) best = c;
-            Map<String, Double> probs = new LinkedHashMap<>();
-            for (int c = 0; c < pr.length; c++) probs.put(cfg.id2label().get(c), pr[c]);
-            r.put("label", cfg.id2label().get(best));
-            r.put("score", pr[best]);
-            r.put("probabilities", probs);
+            r.put("label", p.label());
+            r.put("score", p.score());
+            r.put("probabilities", p.probabilities());
         }
         r.put("logits", lg);
         return r;
