@@ -44,7 +44,7 @@ public record Dataset(Path file, List<String> columns, String textColumn, String
 
     /**
      * Examples per class name, in id order (classes with no example count 0); for multi-label, the rows carrying
-     * each label. Empty for regression and unlabeled data. Class id -100 (ignored) is not counted.
+     * each label; for token tags, the words (or tokens) carrying each tag. Empty for regression and unlabeled data. Class id -100 (ignored) is not counted.
      */
     public Map<String, Integer> labelCounts() {
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -54,6 +54,10 @@ public record Dataset(Path file, List<String> columns, String textColumn, String
             if (labelKind == LabelKind.CLASS_INDEX && e.classId() >= 0) c[e.classId()]++;
             if (labelKind == LabelKind.MULTI_HOT) {
                 for (int i = 0; i < c.length; i++) if (e.multiHot()[i] != 0f) c[i]++;
+            }
+            if (labelKind == LabelKind.TOKEN_TAGS && e.tokenTags() != null) {
+                int[] t = e.tokenTags().words() != null ? e.tokenTags().tags() : e.tokenTags().tokenLabels();
+                if (t != null) for (int v : t) if (v >= 0 && v < c.length) c[v]++;
             }
         }
         for (int i = 0; i < c.length; i++) counts.put(labelMap.name(i), c[i]);
@@ -154,6 +158,9 @@ public record Dataset(Path file, List<String> columns, String textColumn, String
         for (Example e : examples) {
             if (labelKind == LabelKind.CLASS_INDEX && e.classId() == id) return e.sourceLine();
             if (labelKind == LabelKind.MULTI_HOT && e.multiHot()[id] != 0f) return e.sourceLine();
+            if (labelKind == LabelKind.TOKEN_TAGS && e.tokenTags() != null && e.tokenTags().words() != null) {
+                for (int t : e.tokenTags().tags()) if (t == id) return e.sourceLine();
+            }
         }
         return -1;
     }

@@ -8,6 +8,11 @@ public enum LabelKind {
     REGRESSION("regression"),
     /** A multi-hot float vector per example; HF {@code multi_label_classification}. */
     MULTI_HOT("multi_label_classification"),
+    /**
+     * One tag id per word (or per sub-token) of a sentence: token classification ({@code *ForTokenClassification},
+     * cross-entropy per token; HF has no problem_type for it, the name is jtune's).
+     */
+    TOKEN_TAGS("token_classification"),
     /** No labels (a file to predict on). */
     NONE(null);
 

@@ -10,8 +10,11 @@ package dev.jtune.losses;
  */
 public record LossSelection(ProblemType problemType, String loss, Source source, String reason) {
 
-    /** Where the problem type came from. */
-    public enum Source { INFERRED, CONFIG, EXPLICIT;
+    /**
+     * Where the problem type came from; {@code HEAD}: the head's fixed rule (every {@code *ForTokenClassification}
+     * uses cross-entropy and never reads {@code problem_type}).
+     */
+    public enum Source { INFERRED, CONFIG, EXPLICIT, HEAD;
         public String hfName() { return name().toLowerCase(java.util.Locale.ROOT); }
     }
 
@@ -66,11 +69,31 @@ public record LossSelection(ProblemType problemType, String loss, Source source,
         return new LossSelection(p, lossName(p), Source.INFERRED, why);
     }
 
+    /**
+     * HF's rule for a token head, stated with its source: transformers' {@code BertForTokenClassification.forward}
+     * (models/bert/modeling_bert.py; the other families' token heads are written the same way) computes
+     * {@code CrossEntropyLoss()(logits.view(-1, self.num_labels), labels.view(-1))} whenever labels are given, with
+     * CrossEntropyLoss's default {@code ignore_index=-100}; {@code problem_type} is not read and not set. The
+     * problem type is reported as single-label classification (per token), which is what the cross-entropy is;
+     * the Trainer does not write it into config.json.
+     */
+    public static LossSelection tokenClassification(String architecture, int numLabels) {
+        return new LossSelection(ProblemType.SINGLE_LABEL_CLASSIFICATION, "CrossEntropyLoss", Source.HEAD,
+                architecture + ".forward always uses cross-entropy over every token, logits.view(-1, num_labels="
+                        + numLabels + ") against labels.view(-1), positions labelled -100 (special tokens, continuation"
+                        + " sub-tokens, padding) not counted; problem_type is not consulted (transformers"
+                        + " modeling_*.py, *ForTokenClassification)");
+    }
+
+    /** True for a token head's selection (its problem type is per token and never recorded in config.json). */
+    public boolean perToken() { return source == Source.HEAD; }
+
     /** e.g. "problem_type single_label_classification inferred from ... → CrossEntropyLoss(mean, ignore_index=-100)". */
     public String describe() {
         String detail = switch (problemType) {
             case REGRESSION -> "MSELoss(mean)";
-            case SINGLE_LABEL_CLASSIFICATION -> "CrossEntropyLoss(mean, ignore_index=-100)";
+            case SINGLE_LABEL_CLASSIFICATION -> perToken() ? "CrossEntropyLoss(mean over counted tokens, ignore_index=-100)"
+                    : "CrossEntropyLoss(mean, ignore_index=-100)";
             case MULTI_LABEL_CLASSIFICATION -> "BCEWithLogitsLoss(mean over batch x labels)";
         };
         return reason + " → " + detail;

@@ -87,6 +87,42 @@ public final class SequenceClassificationLoss {
         }
     }
 
+    /**
+     * HF's token-classification loss: {@code CrossEntropyLoss()} (mean, {@code ignore_index=-100}) on
+     * {@code logits.view(-1, numLabels)} and {@code labels.view(-1)}; logits (B, L, C), labels (B, L) integer tag
+     * ids. A tag id outside {@code [0, numLabels)} other than −100 is an error naming the example and token; a batch
+     * with every position −100 gives 0 with a warning (HF: NaN).
+     */
+    public static Tensor tokenCrossEntropy(Tensor logits, Tensor labels, int numLabels) {
+        Tensor y = Torch.isType(labels, torch.ScalarType.Long) ? labels : labels.to(torch.ScalarType.Long);
+        long cols = y.dim() >= 2 ? y.size(y.dim() - 1) : Math.max(1, y.numel());
+        long[] v = Torch.toLongArray(y.contiguous().view(-1));
+        if (v.length != logits.numel() / numLabels) {
+            throw new JTuneException("token labels have " + v.length + " positions but the logits have "
+                    + logits.numel() / numLabels + " (shape " + Arrays.toString(Torch.shape(logits)) + ")",
+                    "a token-classification head needs one tag id (or -100) per token: labels of shape (batch, seq_len)",
+                    "pad the labels with -100 to the padded input length");
+        }
+        boolean anyKept = false;
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] == -100) continue;
+            anyKept = true;
+            if (v[i] < 0 || v[i] >= numLabels) {
+                throw new JTuneException("tag id " + v[i] + " at token " + (i % cols) + " of example " + (i / cols)
+                        + " in the batch is out of range for num_labels=" + numLabels,
+                        "token tag ids must lie in [0, " + numLabels + ") or be -100 (not counted)",
+                        "check the tag map (id2label) and the data's tags, or set --num-labels (HF num_labels)");
+            }
+        }
+        if (!anyKept) {
+            LOG.log(System.Logger.Level.WARNING, "every token label in this batch is -100 (not counted): loss is 0 instead of HF's NaN");
+            return logits.sum().mul(new Scalar(0.0));
+        }
+        CrossEntropyLossOptions o = new CrossEntropyLossOptions();
+        o.ignore_index().put(-100);
+        return torch.cross_entropy(logits.contiguous().view(-1, numLabels), y.contiguous().view(-1), o);
+    }
+
     private static Tensor classIndices(Tensor labels, int numLabels) {
         if (Torch.isType(labels, torch.ScalarType.Long)) return labels;
         if (Torch.isType(labels, torch.ScalarType.Int) || Torch.isType(labels, torch.ScalarType.Short)

@@ -7,7 +7,7 @@ import java.util.function.Function;
 
 /**
  * One encoder family as the registry (ModelRegistry, one layer up) knows it: its {@code model_type},
- * how to read its config.json, and how to build its sequence-classification model. Everything else (loading,
+ * how to read its config.json, and how to build its sequence- and token-classification models. Everything else (loading,
  * saving, key rules, the loss) is shared.
  *
  * @param modelType              HF's {@code model_type} in config.json
@@ -16,10 +16,14 @@ import java.util.function.Function;
  * @param examples               typical checkpoints, for listings
  * @param configReader           config.json (parsed) and its source name → the family's config
  * @param sequenceModel          config → a freshly initialised sequence-classification model
+ * @param tokenClassification    HF's class name of the token head
+ * @param tokenModel             config → a freshly initialised token-classification model
  */
 public record ModelFamily(String modelType, String displayName, String sequenceClassification, String examples,
                           BiFunction<ObjectNode, String, ? extends PretrainedConfig> configReader,
-                          Function<PretrainedConfig, ? extends SequenceClassificationModel> sequenceModel) {
+                          Function<PretrainedConfig, ? extends SequenceClassificationModel> sequenceModel,
+                          String tokenClassification,
+                          Function<PretrainedConfig, ? extends TokenClassificationModel> tokenModel) {
 
     /** The family's config from a parsed config.json. */
     public PretrainedConfig readConfig(ObjectNode json, String source) {

@@ -8,4 +8,4 @@ import org.bytedeco.pytorch.Tensor;
  * plus the encoder outputs and the loss decision that was applied (null without labels).
  */
 public record SequenceClassifierOutput(Tensor loss, Tensor logits, Tensor lastHiddenState, Tensor pooledOutput,
-                                       LossSelection lossSelection) {}
+                                       LossSelection lossSelection) implements ModelOutput {}

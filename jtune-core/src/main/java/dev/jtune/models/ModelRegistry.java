@@ -17,6 +17,13 @@ import dev.jtune.models.modernbert.ModernBertForSequenceClassification;
 import dev.jtune.models.deberta_v2.DebertaV2Config;
 import dev.jtune.models.deberta_v2.DebertaV2ForSequenceClassification;
 
+import dev.jtune.models.bert.BertForTokenClassification;
+import dev.jtune.models.distilbert.DistilBertForTokenClassification;
+import dev.jtune.models.roberta.RobertaForTokenClassification;
+import dev.jtune.models.roberta.XLMRobertaForTokenClassification;
+import dev.jtune.models.electra.ElectraForTokenClassification;
+import dev.jtune.models.deberta_v2.DebertaV2ForTokenClassification;
+import dev.jtune.models.modernbert.ModernBertForTokenClassification;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +31,8 @@ import java.util.stream.Collectors;
 
 /**
  * The encoder families jtune implements, by {@code model_type} (mirrors transformers' auto mappings
- * {@code CONFIG_MAPPING_NAMES} and {@code MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES}).
+ * {@code CONFIG_MAPPING_NAMES} and {@code MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES} and
+ * {@code MODEL_FOR_TOKEN_CLASSIFICATION_MAPPING_NAMES}).
  */
 public final class ModelRegistry {
     private ModelRegistry() {}
@@ -35,25 +43,32 @@ public final class ModelRegistry {
         List<ModelFamily> f = new ArrayList<>();
         f.add(new ModelFamily("bert", "BERT", "BertForSequenceClassification",
                 "bert-base-uncased, all-MiniLM-L6-v2 (built in)", BertConfig::fromJsonObject,
-                c -> new BertForSequenceClassification((BertConfig) c)));
+                c -> new BertForSequenceClassification((BertConfig) c),
+                "BertForTokenClassification", c -> new BertForTokenClassification((BertConfig) c)));
         f.add(new ModelFamily("distilbert", "DistilBERT", "DistilBertForSequenceClassification",
                 "distilbert-base-uncased, distilbert-base-multilingual-cased", DistilBertConfig::fromJsonObject,
-                c -> new DistilBertForSequenceClassification((DistilBertConfig) c)));
+                c -> new DistilBertForSequenceClassification((DistilBertConfig) c),
+                "DistilBertForTokenClassification", c -> new DistilBertForTokenClassification((DistilBertConfig) c)));
         f.add(new ModelFamily("roberta", "RoBERTa", "RobertaForSequenceClassification",
                 "roberta-base, distilroberta-base, cardiffnlp/twitter-roberta-base-sentiment-latest", RobertaConfig::fromJsonObject,
-                c -> new RobertaForSequenceClassification((RobertaConfig) c)));
+                c -> new RobertaForSequenceClassification((RobertaConfig) c),
+                "RobertaForTokenClassification", c -> new RobertaForTokenClassification((RobertaConfig) c)));
         f.add(new ModelFamily("xlm-roberta", "XLM-RoBERTa", "XLMRobertaForSequenceClassification",
                 "xlm-roberta-base, xlm-roberta-large", XLMRobertaConfig::fromJsonObject,
-                c -> new XLMRobertaForSequenceClassification((XLMRobertaConfig) c)));
+                c -> new XLMRobertaForSequenceClassification((XLMRobertaConfig) c),
+                "XLMRobertaForTokenClassification", c -> new XLMRobertaForTokenClassification((XLMRobertaConfig) c)));
         f.add(new ModelFamily("electra", "ELECTRA", "ElectraForSequenceClassification",
                 "google/electra-small-discriminator, google/electra-base-discriminator", ElectraConfig::fromJsonObject,
-                c -> new ElectraForSequenceClassification((ElectraConfig) c)));
+                c -> new ElectraForSequenceClassification((ElectraConfig) c),
+                "ElectraForTokenClassification", c -> new ElectraForTokenClassification((ElectraConfig) c)));
         f.add(new ModelFamily("deberta-v2", "DeBERTa-v2/v3", "DebertaV2ForSequenceClassification",
                 "microsoft/deberta-v3-base, microsoft/deberta-v3-small, microsoft/deberta-v2-xlarge", DebertaV2Config::fromJsonObject,
-                c -> new DebertaV2ForSequenceClassification((DebertaV2Config) c)));
+                c -> new DebertaV2ForSequenceClassification((DebertaV2Config) c),
+                "DebertaV2ForTokenClassification", c -> new DebertaV2ForTokenClassification((DebertaV2Config) c)));
         f.add(new ModelFamily("modernbert", "ModernBERT", "ModernBertForSequenceClassification",
                 "answerdotai/ModernBERT-base, answerdotai/ModernBERT-large", ModernBertConfig::fromJsonObject,
-                c -> new ModernBertForSequenceClassification((ModernBertConfig) c)));
+                c -> new ModernBertForSequenceClassification((ModernBertConfig) c),
+                "ModernBertForTokenClassification", c -> new ModernBertForTokenClassification((ModernBertConfig) c)));
         return List.copyOf(f);
     }
 

@@ -121,6 +121,52 @@ public final class BertTokenizerFast implements PreTrainedTokenizer {
     }
 
     @Override
+    public OffsetEncoding encodeWithOffsets(String text, int maxLength) {
+        requireText(text, "text", 0);
+        int ml = effectiveMaxLength(maxLength, false);
+        ai.djl.huggingface.tokenizers.Encoding enc = hf.encode(text, false, false);
+        long[] a = enc.getIds();
+        ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = enc.getCharTokenSpans();
+        Encoding e = assemble(a, null, ml);
+        int n = e.length();
+        int[] start = new int[n], end = new int[n];
+        java.util.Arrays.fill(start, -1);
+        java.util.Arrays.fill(end, -1);
+        int[] keep = LongestFirstTruncation.keep(a.length, -1, ml - template.numSpecialTokens(false));
+        int pos = 0;
+        int[] cpToChar = null;
+        for (PostProcessorTemplate.Piece p : template.pieces(false)) {
+            if (p.isSpecial()) {
+                pos += p.specialIds().length;
+            } else if (p.sequence() == 'A') {
+                for (int i = 0; i < keep[0]; i++) {
+                    ai.djl.huggingface.tokenizers.jni.CharSpan sp = spans[i];
+                    if (sp == null) continue;
+                    if (cpToChar == null) cpToChar = codePointToCharIndex(text);
+                    // the Rust library counts Unicode scalar values; Java strings index UTF-16 units
+                    start[pos + i] = cpToChar[Math.min(sp.getStart(), cpToChar.length - 1)];
+                    end[pos + i] = cpToChar[Math.min(sp.getEnd(), cpToChar.length - 1)];
+                }
+                pos += keep[0];
+            }
+        }
+        return new OffsetEncoding(e, start, end, a.length);
+    }
+
+    /** Index i → the UTF-16 index of code point i (length = code points + 1, the last entry = text.length()). */
+    private static int[] codePointToCharIndex(String text) {
+        int cps = text.codePointCount(0, text.length());
+        int[] m = new int[cps + 1];
+        int ci = 0;
+        for (int i = 0; i < cps; i++) {
+            m[i] = ci;
+            ci += Character.charCount(text.codePointAt(ci));
+        }
+        m[cps] = text.length();
+        return m;
+    }
+
+    @Override
     public List<Encoding> encodeBatch(List<String> texts, List<String> pairs, int maxLength) {
         if (texts == null) throw new IllegalArgumentException("texts is null");
         if (pairs != null && pairs.size() != texts.size()) {

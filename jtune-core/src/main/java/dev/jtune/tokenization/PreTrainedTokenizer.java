@@ -28,6 +28,12 @@ public interface PreTrainedTokenizer extends AutoCloseable {
      */
     List<Encoding> encodeBatch(List<String> texts, List<String> pairs, int maxLength);
 
+    /**
+     * Encodes one text with the character span of every token (HF {@code return_offsets_mapping=True}), truncated
+     * to {@code maxLength}; what word alignment and entity offsets are computed from.
+     */
+    OffsetEncoding encodeWithOffsets(String text, int maxLength);
+
     /** Id of the padding token ({@code pad_token_id}, usually 0). */
     int padTokenId();
 

@@ -13,10 +13,11 @@ import java.util.List;
 
 /**
  * One padded micro-batch as tensors (HF's model inputs): input ids, attention mask, token type ids (B, L) and the
- * labels — int64 (B) class ids, float32 (B) scores or float32 (B, C) multi-hot — or null.
+ * labels — int64 (B) class ids, float32 (B) scores, float32 (B, C) multi-hot, int64 (B, L) token tags padded with
+ * -100 (HF's {@code DataCollatorForTokenClassification}) — or null.
  *
  * @param rows     the data indices in this batch
- * @param numItems labelled items for the loss mean: rows whose class id is not -100, else the batch size
+ * @param numItems labelled items for the loss mean: tokens or rows whose label is not -100, else the batch size
  */
 public record Batch(int[] rows, Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, Tensor labels, long numItems) {
 
@@ -40,7 +41,17 @@ public record Batch(int[] rows, Tensor inputIds, Tensor attentionMask, Tensor to
         int columns = 0;
         long items = rows.length;
         LabelKind kind = features.labelKind();
-        if (kind == LabelKind.CLASS_INDEX) {
+        if (features.perToken()) {
+            int l = be.seqLen();
+            classIds = new long[rows.length * l];
+            java.util.Arrays.fill(classIds, Example.IGNORE_INDEX);
+            for (int i = 0; i < rows.length; i++) {
+                long[] t = features.tokenLabels(rows[i]);
+                System.arraycopy(t, 0, classIds, i * l, t.length);
+            }
+            items = features.countedItems(rows);
+            columns = -l;
+        } else if (kind == LabelKind.CLASS_INDEX) {
             classIds = new long[rows.length];
             items = 0;
             for (int i = 0; i < rows.length; i++) {
@@ -62,7 +73,7 @@ public record Batch(int[] rows, Tensor inputIds, Tensor attentionMask, Tensor to
     /**
      * A padded micro-batch still in Java arrays (what {@link BatchPrefetcher} prepares ahead on its thread).
      *
-     * @param classIds class ids (CLASS_INDEX labels) or null
+     * @param classIds class ids (CLASS_INDEX labels), token labels (B × L, columns = -L), or null
      * @param values   regression values (columns = 0) or multi-hot rows (B × columns), or null
      */
     record Host(int[] rows, long b, long l, long[] inputIds, long[] attentionMask, long[] tokenTypeIds, long[] classIds,
@@ -70,7 +81,8 @@ public record Batch(int[] rows, Tensor inputIds, Tensor attentionMask, Tensor to
         /** The tensors (call inside a PointerScope). */
         Batch toBatch() {
             Tensor labels = null;
-            if (classIds != null) labels = Torch.longs(classIds, rows.length);
+            if (classIds != null && columns < 0) labels = Torch.longs(classIds, rows.length, -columns);
+            else if (classIds != null) labels = Torch.longs(classIds, rows.length);
             else if (values != null && columns == 0) labels = Torch.floats(values, rows.length);
             else if (values != null) labels = Torch.floats(values, rows.length, columns);
             return new Batch(rows, Torch.longs(inputIds, b, l), Torch.longs(attentionMask, b, l), Torch.longs(tokenTypeIds, b, l),

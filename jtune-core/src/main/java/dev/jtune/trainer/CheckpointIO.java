@@ -3,7 +3,7 @@ package dev.jtune.trainer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jtune.JTuneException;
-import dev.jtune.modeling.SequenceClassificationModel;
+import dev.jtune.modeling.TaskModel;
 import dev.jtune.io.AtomicFiles;
 import dev.jtune.modeling.io.SafeTensors;
 import dev.jtune.modeling.io.WeightFiles;
@@ -43,7 +43,7 @@ public final class CheckpointIO {
     /** The loop counters that make a resumed run log exactly what an uninterrupted run logs. */
     public record LoopState(double trLossSinceLog, int lastLoggedStep, double totalLoss, int nanSteps) {}
 
-    static Path save(Path outputDir, SequenceClassificationModel model, PreTrainedTokenizer tokenizer, AdamW optimizer,
+    static Path save(Path outputDir, TaskModel model, PreTrainedTokenizer tokenizer, AdamW optimizer,
                      TrainerState state, TrainingArguments args, LoopState loop, Map<String, Object> scheduler) {
         Path target = outputDir.resolve(CheckpointRotation.PREFIX_CHECKPOINT_DIR + "-" + state.globalStep());
         Path tmp = null;

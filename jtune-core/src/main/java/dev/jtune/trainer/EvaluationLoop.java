@@ -3,7 +3,7 @@ package dev.jtune.trainer;
 import dev.jtune.data.LabelKind;
 import dev.jtune.metrics.ComputeMetrics;
 import dev.jtune.metrics.EvalPrediction;
-import dev.jtune.modeling.SequenceClassificationModel;
+import dev.jtune.modeling.TaskModel;
 import dev.jtune.tokenization.DataCollatorWithPadding;
 import dev.jtune.torch.Torch;
 import org.bytedeco.javacpp.PointerScope;
@@ -23,7 +23,7 @@ final class EvaluationLoop {
     record Result(float[][] logits, EvalPrediction prediction, Map<String, Double> metrics) {}
 
     static Result run(Trainer trainer, Features features, String prefix, ComputeMetrics computeMetrics) {
-        SequenceClassificationModel model = trainer.model();
+        TaskModel model = trainer.model();
         TrainingArguments args = trainer.args();
         boolean wasTraining = model.is_training();
         model.eval();
@@ -35,7 +35,8 @@ final class EvaluationLoop {
         for (int i = 0; i < n; i++) order[i] = i;
         int[] lengths = features.lengths();
         java.util.Arrays.sort(order, (a, b) -> Integer.compare(lengths[b], lengths[a]));
-        float[][] logits = new float[n][];
+        float[][] logits = features.perToken() ? null : new float[n][];
+        int[][] tokenPred = features.perToken() ? new int[n][] : null;
         boolean hasLabels = features.labelKind() != LabelKind.NONE;
         double lossSum = 0;
         int batches = 0;
@@ -55,8 +56,19 @@ final class EvaluationLoop {
                         lo = hasLabels ? trainer.computeLoss(model, batch, true, batch.numItems())
                                 : new LossAndOutputs(null, model.forward(batch.inputIds(), batch.attentionMask(), batch.tokenTypeIds()));
                     }
-                    float[][] l = Torch.toFloatMatrix(lo.outputs().logits());
-                    for (int k = 0; k < rows.length; k++) logits[rows[k]] = l[k];
+                    if (tokenPred != null) {
+                        org.bytedeco.pytorch.Tensor am = lo.outputs().logits().argmax(new org.bytedeco.pytorch.LongOptional(-1), false);
+                        long[] flat = Torch.toLongArray(am);
+                        int l = (int) (flat.length / rows.length);
+                        for (int k = 0; k < rows.length; k++) {
+                            int[] p = new int[l];
+                            for (int t = 0; t < l; t++) p[t] = (int) flat[k * l + t];
+                            tokenPred[rows[k]] = p;
+                        }
+                    } else {
+                        float[][] l = Torch.toFloatMatrix(lo.outputs().logits());
+                        for (int k = 0; k < rows.length; k++) logits[rows[k]] = l[k];
+                    }
                     if (lo.loss() != null) lossSum += lo.loss().item_double() * rows.length;
                     batches++;
                 }
@@ -66,16 +78,50 @@ final class EvaluationLoop {
             model.train(wasTraining);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        EvalPrediction pred = prediction(features, logits);
+        EvalPrediction pred = tokenPred != null ? null : prediction(features, logits);
         Map<String, Double> metrics = new LinkedHashMap<>();
         if (hasLabels) metrics.put(prefix + "_loss", n == 0 ? Double.NaN : lossSum / n);
-        if (hasLabels && computeMetrics != null && n > 0) {
+        if (hasLabels && tokenPred != null && n > 0) {
+            java.util.Map<Integer, String> names = trainer.model().config().id2label();
+            tokenMetrics(features, tokenPred, names).asMap().forEach((k, v) -> metrics.put(prefix + "_" + k, v));
+        } else if (hasLabels && computeMetrics != null && n > 0) {
             computeMetrics.apply(pred).forEach((k, v) -> metrics.put(k.startsWith(prefix + "_") ? k : prefix + "_" + k, v));
         }
         metrics.put(prefix + "_runtime", round4(seconds));
         metrics.put(prefix + "_samples_per_second", round3(n / Math.max(seconds, 1e-9)));
         metrics.put(prefix + "_steps_per_second", round3(batches / Math.max(seconds, 1e-9)));
         return new Result(logits, pred, metrics);
+    }
+
+    /**
+     * seqeval-style scores of token predictions: per word, the prediction at its first sub-token against the word's
+     * tag (words that lost their tokens to truncation are left out, as in HF, where they have no label); for
+     * per-token labels, every position whose label is not -100.
+     */
+    static dev.jtune.metrics.TokenClassificationMetrics.Result tokenMetrics(Features f, int[][] pred, java.util.Map<Integer, String> names) {
+        java.util.List<java.util.List<String>> gold = new java.util.ArrayList<>(), guess = new java.util.ArrayList<>();
+        for (int i = 0; i < f.size(); i++) {
+            java.util.List<String> g = new java.util.ArrayList<>(), p = new java.util.ArrayList<>();
+            dev.jtune.tokenization.WordAlignment a = f.alignment(i);
+            if (a != null) {
+                int[] tags = f.example(i).tokenTags().tags();
+                for (int w = 0; w < a.firstToken().length; w++) {
+                    if (a.firstToken()[w] < 0 || tags == null || tags[w] < 0) continue;
+                    g.add(names.get(tags[w]));
+                    p.add(names.get(pred[i][a.firstToken()[w]]));
+                }
+            } else {
+                long[] y = f.tokenLabels(i);
+                for (int t = 0; t < y.length; t++) {
+                    if (y[t] < 0) continue;
+                    g.add(names.get((int) y[t]));
+                    p.add(names.get(pred[i][t]));
+                }
+            }
+            gold.add(g);
+            guess.add(p);
+        }
+        return dev.jtune.metrics.TokenClassificationMetrics.compute(gold, guess);
     }
 
     static EvalPrediction prediction(Features f, float[][] logits) {
@@ -96,7 +142,7 @@ final class EvaluationLoop {
                 for (int i = 0; i < n; i++) y[i] = f.example(i).multiHot();
                 yield EvalPrediction.multiLabel(logits, y);
             }
-            case NONE -> EvalPrediction.unlabelled(logits);
+            case NONE, TOKEN_TAGS -> EvalPrediction.unlabelled(logits);
         };
     }
 

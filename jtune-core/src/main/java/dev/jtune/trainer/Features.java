@@ -3,7 +3,11 @@ package dev.jtune.trainer;
 import dev.jtune.data.Dataset;
 import dev.jtune.data.Example;
 import dev.jtune.data.LabelKind;
+import dev.jtune.data.LabelMap;
+import dev.jtune.data.TokenTags;
 import dev.jtune.tokenization.Encoding;
+import dev.jtune.tokenization.OffsetEncoding;
+import dev.jtune.tokenization.WordAlignment;
 import dev.jtune.tokenization.PreTrainedTokenizer;
 
 import java.util.ArrayList;
@@ -15,14 +19,31 @@ import java.util.List;
 public final class Features {
     private final Dataset dataset;
     private final List<Encoding> encodings;
+    private final List<WordAlignment> alignments; // token tags: per row, else null
+    private final long[][] tokenLabels;           // token tags: per row, one label per token, else null
 
-    private Features(Dataset dataset, List<Encoding> encodings) {
+    private Features(Dataset dataset, List<Encoding> encodings, List<WordAlignment> alignments, long[][] tokenLabels) {
         this.dataset = dataset;
         this.encodings = encodings;
+        this.alignments = alignments;
+        this.tokenLabels = tokenLabels;
     }
 
     /** Tokenises every example (text, optional pair) with truncation to {@code maxLength}. */
     public static Features tokenize(Dataset dataset, PreTrainedTokenizer tokenizer, int maxLength) {
+        return tokenize(dataset, tokenizer, maxLength, false);
+    }
+
+    /**
+     * As {@link #tokenize(Dataset, PreTrainedTokenizer, int)}; for token tags, word tags are aligned to sub-tokens
+     * ({@link WordAlignment}): only the first sub-token of a word counts, or every sub-token with
+     * {@code labelAllTokens} (B- becomes I- on continuations). Per-token labels are used as given (cut or padded
+     * with -100 to the encoding's length).
+     */
+    public static Features tokenize(Dataset dataset, PreTrainedTokenizer tokenizer, int maxLength, boolean labelAllTokens) {
+        if (dataset.labelKind() == LabelKind.TOKEN_TAGS || dataset.examples().stream().anyMatch(e -> e.tokenTags() != null)) {
+            return tokenizeTokens(dataset, tokenizer, maxLength, labelAllTokens);
+        }
         List<String> texts = new ArrayList<>(dataset.size());
         List<String> pairs = new ArrayList<>(dataset.size());
         boolean anyPair = false;
@@ -37,7 +58,78 @@ public final class Features {
             int j = Math.min(texts.size(), i + chunk);
             enc.addAll(tokenizer.encodeBatch(texts.subList(i, j), anyPair ? pairs.subList(i, j) : null, maxLength));
         }
-        return new Features(dataset, enc);
+        return new Features(dataset, enc, null, null);
+    }
+
+    private static Features tokenizeTokens(Dataset dataset, PreTrainedTokenizer tokenizer, int maxLength, boolean labelAllTokens) {
+        int[] bToI = bToI(dataset.labelMap());
+        int n = dataset.size();
+        List<Encoding> enc = new ArrayList<>(n);
+        List<WordAlignment> al = new ArrayList<>(n);
+        long[][] labels = new long[n][];
+        for (int i = 0; i < n; i++) {
+            Example e = dataset.examples().get(i);
+            TokenTags tt = e.tokenTags();
+            boolean words = tt != null && tt.perWord();
+            OffsetEncoding oe = words || e.textPair() == null ? tokenizer.encodeWithOffsets(e.text(), maxLength) : null;
+            Encoding en = oe != null ? oe.encoding() : tokenizer.encode(e.text(), e.textPair(), maxLength);
+            enc.add(en);
+            int len = en.length();
+            if (words) {
+                WordAlignment a = WordAlignment.align(oe, tt.words(), tt.tags(), labelAllTokens, bToI);
+                al.add(a);
+                labels[i] = a.labels();
+            } else {
+                al.add(null);
+                long[] l = new long[len];
+                java.util.Arrays.fill(l, WordAlignment.IGNORE);
+                if (tt != null && tt.tokenLabels() != null) {
+                    for (int t = 0; t < Math.min(len, tt.tokenLabels().length); t++) l[t] = tt.tokenLabels()[t];
+                }
+                labels[i] = l;
+            }
+        }
+        return new Features(dataset, enc, al, labels);
+    }
+
+    /** Tag id → the id of its I- form for B- tags that have one (identity otherwise); null without a label map. */
+    public static int[] bToI(LabelMap map) {
+        if (map == null) return null;
+        int[] m = new int[map.size()];
+        for (int i = 0; i < m.length; i++) {
+            String name = map.name(i);
+            m[i] = i;
+            if (name.startsWith("B-") && map.label2id().containsKey("I-" + name.substring(2))) m[i] = map.id("I-" + name.substring(2));
+        }
+        return m;
+    }
+
+    /** True for token-classification features (labels per token). */
+    public boolean perToken() { return tokenLabels != null; }
+
+    /** Token labels of row i (one per token, -100 where not counted), or null for sequence features. */
+    public long[] tokenLabels(int i) { return tokenLabels == null ? null : tokenLabels[i]; }
+
+    /** The word alignment of row i (word tags), or null. */
+    public WordAlignment alignment(int i) { return alignments == null ? null : alignments.get(i); }
+
+    /** Labelled words that lost every token to truncation, over all rows (explain and the train log report it). */
+    public int lostWords() {
+        int n = 0;
+        if (alignments != null) for (WordAlignment a : alignments) if (a != null) n += a.lostWords();
+        return n;
+    }
+
+    /** Labelled positions in rows: tokens whose label is not -100 (token features), else rows with a label. */
+    public long countedItems(int[] rows) {
+        long n = 0;
+        if (tokenLabels != null) {
+            for (int r : rows) for (long v : tokenLabels[r]) if (v != WordAlignment.IGNORE) n++;
+            return n;
+        }
+        if (labelKind() != LabelKind.CLASS_INDEX) return rows.length;
+        for (int r : rows) if (example(r).classId() != Example.IGNORE_INDEX) n++;
+        return n;
     }
 
     public Dataset dataset() { return dataset; }

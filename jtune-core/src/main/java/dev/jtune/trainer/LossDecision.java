@@ -36,6 +36,11 @@ public record LossDecision(LossSelection selection, LossFunction loss, String de
     public static LossDecision decide(PretrainedConfig config, Dataset labelled, Dataset train, LossSpec lossSpec,
                                       double labelSmoothingFactor, LossFunction userLoss) {
         Map<String, Object> details = new LinkedHashMap<>();
+        if (labelled != null && labelled.labelKind() == LabelKind.TOKEN_TAGS) {
+            throw new JTuneException(labelled.file() + " holds token tags (one per word) but the model is a sequence-classification head",
+                    "token tags train a *ForTokenClassification head (HF AutoModelForTokenClassification)",
+                    "pass --task token-classification (API: AutoModelForTokenClassification)");
+        }
         if ((labelled == null || labelled.labelKind() == LabelKind.NONE) && config.problemType() == null && userLoss == null) {
             // nothing to infer from (prediction only): problem_type stays unset, as HF does without labels
             details.put("name", null);
@@ -72,6 +77,59 @@ public record LossDecision(LossSelection selection, LossFunction loss, String de
         if (spec.focalGamma() > 0) details.put("focal_gamma", spec.focalGamma());
         if (spec.labelSmoothing() > 0) details.put("label_smoothing", spec.labelSmoothing());
         return new LossDecision(sel, cl, sel.reason() + " → " + cl.describe(), details);
+    }
+
+    /**
+     * The decision for a {@code *ForTokenClassification} head: HF's fixed token rule
+     * ({@link LossSelection#tokenClassification}: cross-entropy over every counted token, −100 ignored, problem_type
+     * not consulted), with the same precedence as the sequence heads (custom loss &gt; loss options, which then apply
+     * per token: class weights, label smoothing, focal &gt; the model's own loss). Under gradient accumulation the
+     * Trainer's one rule applies: each micro-batch's token mean divided by the micro-batches in the window (HF's
+     * BERT behaviour), or with {@code averageLossExactMean} weighted by the micro-batch's counted tokens.
+     *
+     * @param labelled the data (must be token tags, or unlabelled), or null
+     */
+    public static LossDecision decideTokens(String architecture, PretrainedConfig config, Dataset labelled, Dataset train,
+                                            LossSpec lossSpec, double labelSmoothingFactor, LossFunction userLoss) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (labelled != null && labelled.labelKind() != LabelKind.TOKEN_TAGS && labelled.labelKind() != LabelKind.NONE) {
+            throw new JTuneException("the labels of " + labelled.file() + " are " + labelled.labelKind().problemType()
+                    + " (one per example) but the model is a token-classification head (" + architecture + ")",
+                    "a token-classification head needs one tag per word: a CoNLL file or JSONL with tokens and ner_tags",
+                    "give token-tagged data, or train a sequence head (drop --task token-classification)");
+        }
+        LossSelection sel = LossSelection.tokenClassification(architecture, config.numLabels());
+        if (labelled != null && labelled.labelKind() == LabelKind.TOKEN_TAGS && labelled.numLabels() > config.numLabels()) {
+            throw new JTuneException(labelled.file() + " has " + labelled.numLabels() + " tags " + labelled.labelMap().id2label()
+                    + " but the head has num_labels=" + config.numLabels(),
+                    "every tag id must lie in [0, num_labels)",
+                    "pass --num-labels " + labelled.numLabels() + " (with --ignore-mismatched-sizes for a trained head)");
+        }
+        LossSpec spec = (lossSpec == null ? LossSpec.none() : lossSpec)
+                .withLabelSmoothing(Math.max(lossSpec == null ? 0 : lossSpec.labelSmoothing(), labelSmoothingFactor));
+        spec.validate(sel.problemType(), config.numLabels());
+        details.put("name", sel.loss());
+        details.put("per_token", true);
+        if (userLoss != null) {
+            details.put("name", "custom");
+            return new LossDecision(sel, userLoss, sel.reason() + " → custom loss function " + userLoss.describe()
+                    + " (replaces the model's loss; logits (B, L, C), labels (B, L))", details);
+        }
+        if (spec.isDefault()) return new LossDecision(sel, null, sel.describe() + " (the model's own loss)", details);
+        float[] weights = spec.classWeights();
+        if (spec.autoClassWeights()) {
+            if (train == null) {
+                throw new JTuneException("--class-weights auto without training data",
+                        "automatic class weights are computed from the training tags", "pass --train FILE or explicit weights");
+            }
+            weights = LossSpec.balancedWeights(train.labelCounts().values().stream().mapToLong(Integer::longValue).toArray());
+        }
+        ConfiguredLoss cl = new ConfiguredLoss(sel.problemType(), config.numLabels(), weights, spec.posWeight(),
+                spec.labelSmoothing(), spec.focalGamma());
+        if (weights != null) details.put("class_weights", weights);
+        if (spec.focalGamma() > 0) details.put("focal_gamma", spec.focalGamma());
+        if (spec.labelSmoothing() > 0) details.put("label_smoothing", spec.labelSmoothing());
+        return new LossDecision(sel, cl, sel.reason() + " → per token: " + cl.describe(), details);
     }
 
     /** The data's labels must fit the head; a stale {@code problem_type} in config.json is caught here. */

@@ -10,8 +10,8 @@ import dev.jtune.losses.LossSelection;
 import dev.jtune.losses.LossSpec;
 import dev.jtune.losses.ProblemType;
 import dev.jtune.metrics.ComputeMetrics;
-import dev.jtune.modeling.SequenceClassificationModel;
-import dev.jtune.modeling.SequenceClassifierOutput;
+import dev.jtune.modeling.TaskModel;
+import dev.jtune.modeling.ModelOutput;
 import dev.jtune.tokenization.DataCollatorWithPadding;
 import dev.jtune.tokenization.PreTrainedTokenizer;
 import org.bytedeco.pytorch.Tensor;
@@ -42,7 +42,7 @@ public class Trainer {
 
     private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
 
-    private final SequenceClassificationModel model;
+    private final TaskModel model;
     private final TrainingArguments args;
     private final PreTrainedTokenizer tokenizer;
     private final Dataset trainDataset;
@@ -59,6 +59,8 @@ public class Trainer {
     private TrainerState state = new TrainerState();
     private final boolean skipNonFiniteSteps;
     private final Double thresholdOverride;
+    private final boolean labelAllTokens;
+    private LossSelection resolvedSelection;
 
     protected Trainer(Builder b) {
         this.model = b.model;
@@ -71,6 +73,7 @@ public class Trainer {
         this.lossSpec = b.lossSpec;
         this.skipNonFiniteSteps = b.skipNonFiniteSteps;
         this.thresholdOverride = b.threshold;
+        this.labelAllTokens = b.labelAllTokens;
         List<TrainerCallback> cbs = new ArrayList<>();
         cbs.add(new DefaultFlowCallback());
         cbs.addAll(b.callbacks);
@@ -92,7 +95,7 @@ public class Trainer {
 
     public static Builder builder() { return new Builder(); }
 
-    public SequenceClassificationModel model() { return model; }
+    public TaskModel model() { return model; }
     public TrainingArguments args() { return args; }
     public PreTrainedTokenizer tokenizer() { return tokenizer; }
     public TrainerState state() { return state; }
@@ -124,13 +127,17 @@ public class Trainer {
         if (trainFeatures == null) {
             if (trainDataset == null) throw new JTuneException("no training data", "train() needs a train dataset (CLI --train)", "pass --train FILE");
             trainDataset.validateForTraining();
-            trainFeatures = Features.tokenize(trainDataset, tokenizer, args.maxLength());
+            trainFeatures = Features.tokenize(trainDataset, tokenizer, args.maxLength(), labelAllTokens);
+            if (trainFeatures.lostWords() > 0) {
+                LOG.log(System.Logger.Level.WARNING, trainFeatures.lostWords() + " tagged words of " + trainDataset.file()
+                        + " lost every token to truncation at max_length " + args.maxLength() + " (their tags are not learned; raise --max-length)");
+            }
         }
         return trainFeatures;
     }
 
     Features evalFeatures() {
-        if (evalFeatures == null && evalDataset != null) evalFeatures = Features.tokenize(evalDataset, tokenizer, args.maxLength());
+        if (evalFeatures == null && evalDataset != null) evalFeatures = Features.tokenize(evalDataset, tokenizer, args.maxLength(), labelAllTokens);
         return evalFeatures;
     }
 
@@ -141,8 +148,11 @@ public class Trainer {
     synchronized void resolveLoss() {
         if (lossDescription != null) return;
         Dataset d = trainDataset != null ? trainDataset : evalDataset;
-        LossDecision decision = LossDecision.decide(model.config(), d, trainDataset, lossSpec, args.labelSmoothingFactor(), userLossFunction);
-        if (decision.selection() != null && model.config().problemType() == null) {
+        LossDecision decision = model.isTokenClassification()
+                ? LossDecision.decideTokens(model.architecture(), model.config(), d, trainDataset, lossSpec, args.labelSmoothingFactor(), userLossFunction)
+                : LossDecision.decide(model.config(), d, trainDataset, lossSpec, args.labelSmoothingFactor(), userLossFunction);
+        resolvedSelection = decision.selection();
+        if (decision.selection() != null && !decision.selection().perToken() && model.config().problemType() == null) {
             model.config().setInferredProblemType(decision.selection().problemType());
         }
         resolvedLoss = decision.loss();
@@ -156,15 +166,16 @@ public class Trainer {
      *
      * @param numItemsInBatch labelled items in the whole accumulation window (HF {@code num_items_in_batch})
      */
-    public LossAndOutputs computeLoss(SequenceClassificationModel model, Batch inputs, boolean returnOutputs, long numItemsInBatch) {
+    public LossAndOutputs computeLoss(TaskModel model, Batch inputs, boolean returnOutputs, long numItemsInBatch) {
         resolveLoss();
         if (resolvedLoss != null && inputs.labels() != null) {
-            SequenceClassifierOutput out = model.forward(inputs.inputIds(), inputs.attentionMask(), inputs.tokenTypeIds());
-            LossContext ctx = new LossContext(model.config().problemType(), model.config().numLabels(), numItemsInBatch);
+            ModelOutput out = model.forward(inputs.inputIds(), inputs.attentionMask(), inputs.tokenTypeIds());
+            LossContext ctx = new LossContext(resolvedSelection != null ? resolvedSelection.problemType() : model.config().problemType(),
+                    model.config().numLabels(), numItemsInBatch);
             Tensor logits = out.logits().to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
             return new LossAndOutputs(resolvedLoss.compute(logits, inputs.labels(), ctx), out);
         }
-        SequenceClassifierOutput out = model.forward(inputs.inputIds(), inputs.attentionMask(), inputs.tokenTypeIds(), inputs.labels());
+        ModelOutput out = model.forward(inputs.inputIds(), inputs.attentionMask(), inputs.tokenTypeIds(), inputs.labels());
         if (out.loss() == null) {
             throw new JTuneException("The model did not return a loss from the inputs, only the following keys: logits. "
                     + "For reference, the inputs it received are input_ids,attention_mask,token_type_ids.",
@@ -232,13 +243,13 @@ public class Trainer {
     /** Evaluates another dataset (e.g. the CLI's {@code evaluate --data}), without touching the log history. */
     public Map<String, Double> evaluate(Dataset data) {
         resolveLoss();
-        return EvaluationLoop.run(this, Features.tokenize(data, tokenizer, args.maxLength()), "eval", metricsFor()).metrics();
+        return EvaluationLoop.run(this, Features.tokenize(data, tokenizer, args.maxLength(), labelAllTokens), "eval", metricsFor()).metrics();
     }
 
     /** HF {@code predict}: raw logits (N, C), labels when present, metrics with the {@code test_} prefix. */
     public PredictionOutput predict(Dataset data) {
         resolveLoss();
-        var r = EvaluationLoop.run(this, Features.tokenize(data, tokenizer, args.maxLength()), "test", metricsFor());
+        var r = EvaluationLoop.run(this, Features.tokenize(data, tokenizer, args.maxLength(), labelAllTokens), "test", metricsFor());
         return new PredictionOutput(r.logits(), r.prediction(), r.metrics());
     }
 
@@ -277,6 +288,7 @@ public class Trainer {
 
     ComputeMetrics metricsFor() {
         if (computeMetrics != null) return computeMetrics;
+        if (model.isTokenClassification()) return null; // seqeval-style entity metrics (EvaluationLoop)
         ProblemType p = model.config().problemType();
         if (p == ProblemType.MULTI_LABEL_CLASSIFICATION) return ComputeMetrics.multiLabel(decisionThresholds().values());
         return p == null ? null : ComputeMetrics.forProblemType(p.hfName());
@@ -292,7 +304,7 @@ public class Trainer {
 
     /** Builder for a Trainer (HF's constructor arguments). */
     public static class Builder {
-        SequenceClassificationModel model;
+        TaskModel model;
         TrainingArguments args = TrainingArguments.builder().build();
         PreTrainedTokenizer tokenizer;
         Dataset trainDataset;
@@ -306,8 +318,9 @@ public class Trainer {
 
         /** Multi-label: one decision threshold for every label, over the calibrated ones (CLI predict --threshold). */
         public Builder threshold(Double t) { this.threshold = t; return this; }
+        boolean labelAllTokens;
 
-        public Builder model(SequenceClassificationModel m) { this.model = m; return this; }
+        public Builder model(TaskModel m) { this.model = m; return this; }
         public Builder args(TrainingArguments a) { this.args = a; return this; }
         public Builder tokenizer(PreTrainedTokenizer t) { this.tokenizer = t; return this; }
         public Builder trainDataset(Dataset d) { this.trainDataset = d; return this; }
@@ -320,6 +333,12 @@ public class Trainer {
         public Builder callback(TrainerCallback cb) { this.callbacks.add(cb); return this; }
         /** Skip optimizer steps whose loss or gradient norm is NaN/infinite instead of stopping (CLI --skip-nonfinite-steps). */
         public Builder skipNonFiniteSteps(boolean b) { this.skipNonFiniteSteps = b; return this; }
+
+        /**
+         * Token classification: every sub-token of a word carries its tag (a B- tag becomes I- on continuations),
+         * not only the first (HF run_ner's {@code label_all_tokens}; CLI --label-all-tokens). Metrics still score words.
+         */
+        public Builder labelAllTokens(boolean b) { this.labelAllTokens = b; return this; }
 
         public Trainer build() { return new Trainer(this); }
     }

@@ -1,7 +1,7 @@
 package dev.jtune.trainer;
 
 import dev.jtune.JTuneException;
-import dev.jtune.modeling.SequenceClassificationModel;
+import dev.jtune.modeling.TaskModel;
 import dev.jtune.optim.AdamWFactory;
 import dev.jtune.optim.LrSchedule;
 import dev.jtune.torch.Engine;
@@ -27,7 +27,7 @@ final class TrainingLoop {
 
     private final Trainer trainer;
     private final TrainingArguments args;
-    private final SequenceClassificationModel model;
+    private final TaskModel model;
 
     TrainingLoop(Trainer trainer) {
         this.trainer = trainer;
@@ -207,10 +207,7 @@ final class TrainingLoop {
     }
 
     private static long itemsOf(Features f, int[] rows) {
-        if (f.labelKind() != dev.jtune.data.LabelKind.CLASS_INDEX) return rows.length;
-        long n = 0;
-        for (int r : rows) if (f.example(r).classId() != dev.jtune.data.Example.IGNORE_INDEX) n++;
-        return n;
+        return f.countedItems(rows);
     }
 
     /** HF {@code _maybe_log_save_evaluate}; acc = {tr_loss since last log, total loss}; returns the last logged step. */

@@ -166,7 +166,7 @@ class TrainerBehaviourTest {
         called.clear();
         Trainer t4 = new Trainer(trainer(model(), a).lossFunction(custom)) {
             @Override
-            public LossAndOutputs computeLoss(dev.jtune.modeling.SequenceClassificationModel model, Batch inputs, boolean returnOutputs, long n) {
+            public LossAndOutputs computeLoss(dev.jtune.modeling.TaskModel model, Batch inputs, boolean returnOutputs, long n) {
                 called.add("override");
                 var out = model.forward(inputs.inputIds(), inputs.attentionMask(), inputs.tokenTypeIds());
                 return new LossAndOutputs(out.logits().mean(), out);

@@ -111,24 +111,29 @@ public final class ModernBertForSequenceClassification extends SequenceClassific
      */
     @Override
     public void initWeights(double initializerRange, long padTokenId) {
+        initModernBert(namedParameters(), config, initializerRange);
+    }
+
+    /** {@link #initWeights} for any ModernBERT task model (the token head shares it). */
+    static void initModernBert(Map<String, Tensor> params, ModernBertConfig config, double initializerRange) {
         double in = initializerRange;
         double out = initializerRange / Math.sqrt(2.0 * config.numHiddenLayers);
         double finalOut = Math.pow(config.hiddenSize, -0.5);
         try (NoGradGuard g = new NoGradGuard()) {
-            for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
+            for (Map.Entry<String, Tensor> e : params.entrySet()) {
                 String name = e.getKey();
                 Tensor p = e.getValue();
                 if (name.endsWith(".bias")) p.zero_();
                 else if (p.dim() == 1) p.fill_(new Scalar(1.0)); // every norm's weight
-                else if (name.startsWith("classifier.")) truncNormal(p, finalOut);
-                else if (name.endsWith(".Wo.weight") || name.startsWith("head.dense.")) truncNormal(p, out);
-                else truncNormal(p, in); // tok_embeddings, Wqkv, Wi
+                else if (name.startsWith("classifier.")) truncNormal(p, finalOut, config);
+                else if (name.endsWith(".Wo.weight") || name.startsWith("head.dense.")) truncNormal(p, out, config);
+                else truncNormal(p, in, config); // tok_embeddings, Wqkv, Wi
             }
         }
     }
 
     /** {@code torch.nn.init.trunc_normal_(p, 0, std, -c·std, c·std)}: inverse-CDF sampling, then a clamp. */
-    private void truncNormal(Tensor p, double std) {
+    private static void truncNormal(Tensor p, double std, ModernBertConfig config) {
         double c = config.initializerCutoffFactor;
         double lo = normCdf(-c), hi = normCdf(c);
         p.uniform_(2 * lo - 1, 2 * hi - 1, new GeneratorOptional());

@@ -1,0 +1,67 @@
+package dev.jtune.models.distilbert;
+
+import dev.jtune.modeling.AttentionImplementation;
+import dev.jtune.modeling.FromPretrainedOptions;
+import dev.jtune.modeling.TokenClassificationModel;
+import org.bytedeco.pytorch.Tensor;
+
+import java.nio.file.Path;
+
+/**
+ * Mirrors transformers DistilBertForTokenClassification: {@code distilbert} → dropout ({@code dropout}, not
+ * {@code seq_classif_dropout}) → {@code classifier} on every token. Loss: {@link TokenClassificationModel}'s.
+ */
+public final class DistilBertForTokenClassification extends TokenClassificationModel {
+    final DistilBertConfig config;
+    final DistilBertModel distilbert;
+
+    public DistilBertForTokenClassification(DistilBertConfig config) {
+        this.config = config;
+        distilbert = register_module("distilbert", new DistilBertModel(config));
+        registerClassifier(config.dim, config.numLabels());
+        initWeights(config.initializerRange, config.padTokenId);
+        distilbert.embeddings.initSinusoidal();
+    }
+
+    public static DistilBertForTokenClassification fromPretrained(Path dir, FromPretrainedOptions opts) {
+        return fromPretrained(dir, DistilBertForSequenceClassification.loadConfig(dir, opts), opts, DistilBertForTokenClassification::new);
+    }
+
+    @Override
+    public DistilBertConfig config() { return config; }
+
+    @Override
+    public String basePrefix() { return "distilbert"; }
+
+    @Override
+    public String architecture() { return "DistilBertForTokenClassification"; }
+
+    @Override
+    public boolean usesTokenTypeIds() { return false; }
+
+    /** Other tasks' heads: masked LM ({@code vocab_*}), QA ({@code qa_outputs}), the sequence head's {@code pre_classifier}. */
+    private static boolean isOtherTaskHead(String key) {
+        return key.startsWith("vocab_transform.") || key.startsWith("vocab_layer_norm.") || key.startsWith("vocab_projector.")
+                || key.startsWith("qa_outputs.") || key.startsWith("pre_classifier.");
+    }
+
+    @Override
+    public boolean isDroppedKey(String key) { return isOtherTaskHead(key) || super.isDroppedKey(key); }
+
+    @Override
+    public boolean isOutsideBaseModel(String key) { return isOtherTaskHead(key) || super.isOutsideBaseModel(key); }
+
+    @Override
+    public void setAttentionImplementation(AttentionImplementation impl) {
+        super.setAttentionImplementation(impl);
+        distilbert.setAttentionImplementation(impl);
+    }
+
+    @Override
+    protected Tensor encode(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds) {
+        return distilbert.forward(inputIds, attentionMask);
+    }
+
+    @Override
+    protected double classifierDropout() { return config.dropout; }
+}
