@@ -22,6 +22,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 
 /**
  * Immutable training configuration mirroring HF {@code TrainingArguments}: HF field names camelCased, HF defaults.
@@ -31,8 +33,63 @@ import java.util.function.Function;
  * {@code resolved*} methods apply HF's defaulting rules. Two jtune extras: {@code maxLength} (tokenizer truncation)
  * and {@code averageLossExactMean} (exact per-example mean under gradient accumulation).
  * The field table ({@link #fields()}) drives JSON ({@link #toJson()}, {@link #fromJson(String)}) and CLI flags.
+ *
+ * <p>Each field is written in three places only: its record component (name and type), its row in the field table
+ * (HF name, default, description: the one place a default lives) and its builder setter. The builder starts from
+ * the table's defaults and builds the record through its canonical constructor; equality is the record's.
+ *
+ * @param maxGradNorm              clipping threshold on the global gradient L2 norm; {@code 0} disables clipping
+ * @param warmupSteps              {@code >= 1}: warmup steps ({@code int(x)}); {@code 0 < x < 1}: ratio of the total
+ *                                 steps; 0: see warmupRatio
+ * @param warmupRatio              legacy ratio (HF 4.x), used only when {@code warmupSteps == 0}; may be null
+ * @param dataSeed                 seed of the training sampler; null means {@link #seed()}
+ * @param evalSteps                raw value; null means {@link #loggingSteps()} (see {@link #resolvedEvalSteps()})
+ * @param metricForBestModel       raw value; see {@link #resolvedMetricForBestModel()}
+ * @param greaterIsBetter          raw value; see {@link #resolvedGreaterIsBetter()}
+ * @param dataloaderPrefetchFactor micro-batches padded ahead on a background thread (0: on the training thread)
+ * @param maxLength                jtune extra: tokenizer truncation length (special tokens included)
+ * @param averageLossExactMean     jtune extra: exact per-example mean over the whole accumulation window instead of
+ *                                 HF's mean of means
  */
-public final class TrainingArguments {
+public record TrainingArguments(
+        String outputDir,
+        double learningRate,
+        double numTrainEpochs,
+        int maxSteps,
+        int perDeviceTrainBatchSize,
+        int perDeviceEvalBatchSize,
+        int gradientAccumulationSteps,
+        double weightDecay,
+        double adamBeta1,
+        double adamBeta2,
+        double adamEpsilon,
+        double maxGradNorm,
+        SchedulerType lrSchedulerType,
+        double warmupSteps,
+        Double warmupRatio,
+        int seed,
+        Integer dataSeed,
+        IntervalStrategy evalStrategy,
+        Integer evalSteps,
+        double evalDelay,
+        SaveStrategy saveStrategy,
+        int saveSteps,
+        Integer saveTotalLimit,
+        IntervalStrategy loggingStrategy,
+        int loggingSteps,
+        boolean loggingFirstStep,
+        boolean loggingNanInfFilter,
+        boolean loadBestModelAtEnd,
+        String metricForBestModel,
+        Boolean greaterIsBetter,
+        double labelSmoothingFactor,
+        TrainSamplingStrategy trainSamplingStrategy,
+        boolean dataloaderDropLast,
+        int dataloaderPrefetchFactor,
+        boolean bf16,
+        boolean fp16,
+        int maxLength,
+        boolean averageLossExactMean) {
 
     /** One field: HF name, Java name, CLI flag, Java type, default and description (for the CLI and docs). */
     public record FieldInfo(String hfName, String javaName, String cliFlag, Class<?> type, boolean nullable,
@@ -41,91 +98,6 @@ public final class TrainingArguments {
     /** Result of {@link #fromJson}: the arguments and the HF keys that were present but not used by jtune. */
     public record FromJsonResult(TrainingArguments args, List<String> ignoredKeys) {}
 
-    private final String outputDir;
-    private final double learningRate;
-    private final double numTrainEpochs;
-    private final int maxSteps;
-    private final int perDeviceTrainBatchSize;
-    private final int perDeviceEvalBatchSize;
-    private final int gradientAccumulationSteps;
-    private final double weightDecay;
-    private final double adamBeta1;
-    private final double adamBeta2;
-    private final double adamEpsilon;
-    private final double maxGradNorm;
-    private final SchedulerType lrSchedulerType;
-    private final double warmupSteps;
-    private final Double warmupRatio;
-    private final int seed;
-    private final Integer dataSeed;
-    private final IntervalStrategy evalStrategy;
-    private final Integer evalSteps;
-    private final double evalDelay;
-    private final SaveStrategy saveStrategy;
-    private final int saveSteps;
-    private final Integer saveTotalLimit;
-    private final IntervalStrategy loggingStrategy;
-    private final int loggingSteps;
-    private final boolean loggingFirstStep;
-    private final boolean loggingNanInfFilter;
-    private final boolean loadBestModelAtEnd;
-    private final String metricForBestModel;
-    private final Boolean greaterIsBetter;
-    private final double labelSmoothingFactor;
-    private final TrainSamplingStrategy trainSamplingStrategy;
-    private final boolean dataloaderDropLast;
-    private final int dataloaderPrefetchFactor;
-    private final boolean bf16;
-    private final boolean fp16;
-    private final int maxLength;
-    private final boolean averageLossExactMean;
-
-    private TrainingArguments(Builder b) {
-        outputDir = b.outputDir;
-        learningRate = b.learningRate;
-        numTrainEpochs = b.numTrainEpochs;
-        maxSteps = b.maxSteps;
-        perDeviceTrainBatchSize = b.perDeviceTrainBatchSize;
-        perDeviceEvalBatchSize = b.perDeviceEvalBatchSize;
-        gradientAccumulationSteps = b.gradientAccumulationSteps;
-        weightDecay = b.weightDecay;
-        adamBeta1 = b.adamBeta1;
-        adamBeta2 = b.adamBeta2;
-        adamEpsilon = b.adamEpsilon;
-        maxGradNorm = b.maxGradNorm;
-        lrSchedulerType = b.lrSchedulerType;
-        warmupSteps = b.warmupSteps;
-        warmupRatio = b.warmupRatio;
-        seed = b.seed;
-        dataSeed = b.dataSeed;
-        evalStrategy = b.evalStrategy;
-        evalSteps = b.evalSteps;
-        evalDelay = b.evalDelay;
-        saveStrategy = b.saveStrategy;
-        saveSteps = b.saveSteps;
-        saveTotalLimit = b.saveTotalLimit;
-        loggingStrategy = b.loggingStrategy;
-        loggingSteps = b.loggingSteps;
-        loggingFirstStep = b.loggingFirstStep;
-        loggingNanInfFilter = b.loggingNanInfFilter;
-        loadBestModelAtEnd = b.loadBestModelAtEnd;
-        metricForBestModel = b.metricForBestModel;
-        greaterIsBetter = b.greaterIsBetter;
-        labelSmoothingFactor = b.labelSmoothingFactor;
-        trainSamplingStrategy = b.trainSamplingStrategy;
-        dataloaderDropLast = b.dataloaderDropLast;
-        if (b.dataloaderPrefetchFactor < 0) {
-            throw new dev.jtune.JTuneException("dataloader_prefetch_factor (--dataloader-prefetch-factor) is " + b.dataloaderPrefetchFactor,
-                    "it is the number of batches padded ahead on a background thread and cannot be negative",
-                    "use 0 to pad on the training thread, or a small positive number such as 2");
-        }
-        dataloaderPrefetchFactor = b.dataloaderPrefetchFactor;
-        bf16 = b.bf16;
-        fp16 = b.fp16;
-        maxLength = b.maxLength;
-        averageLossExactMean = b.averageLossExactMean;
-    }
-
     public static Builder builder() { return new Builder(); }
 
     /** HF defaults, validated. */
@@ -133,64 +105,15 @@ public final class TrainingArguments {
 
     public Builder toBuilder() {
         Builder b = new Builder();
-        for (Spec s : SPECS) s.set.accept(b, s.get.apply(this));
-        b.trainSamplingStrategy = trainSamplingStrategy;
+        for (RecordComponent c : COMPONENTS) b.values.put(c.getName(), read(c.getAccessor(), this));
         return b;
     }
 
-    // ---------------------------------------------------------------- accessors (HF names camelCased)
+    // ---------------------------------------------------------------- derived values (the accessors are the record's)
 
-    public String outputDir() { return outputDir; }
-    public double learningRate() { return learningRate; }
-    public double numTrainEpochs() { return numTrainEpochs; }
-    public int maxSteps() { return maxSteps; }
-    public int perDeviceTrainBatchSize() { return perDeviceTrainBatchSize; }
-    public int perDeviceEvalBatchSize() { return perDeviceEvalBatchSize; }
-    public int gradientAccumulationSteps() { return gradientAccumulationSteps; }
-    public double weightDecay() { return weightDecay; }
-    public double adamBeta1() { return adamBeta1; }
-    public double adamBeta2() { return adamBeta2; }
-    public double adamEpsilon() { return adamEpsilon; }
-    /** Clipping threshold on the global gradient L2 norm; {@code 0} disables clipping. */
-    public double maxGradNorm() { return maxGradNorm; }
-    public SchedulerType lrSchedulerType() { return lrSchedulerType; }
-    /** {@code >= 1}: warmup steps ({@code int(x)}); {@code 0 < x < 1}: ratio of the total steps; 0: see warmupRatio. */
-    public double warmupSteps() { return warmupSteps; }
-    /** Legacy ratio (HF 4.x), used only when {@code warmupSteps == 0}; may be null. */
-    public Double warmupRatio() { return warmupRatio; }
-    public int seed() { return seed; }
-    /** Seed of the training sampler; null means {@link #seed()}. */
-    public Integer dataSeed() { return dataSeed; }
     public int resolvedDataSeed() { return dataSeed != null ? dataSeed : seed; }
-    public IntervalStrategy evalStrategy() { return evalStrategy; }
-    /** Raw value; null means {@link #loggingSteps()} (see {@link #resolvedEvalSteps()}). */
-    public Integer evalSteps() { return evalSteps; }
-    public double evalDelay() { return evalDelay; }
-    public SaveStrategy saveStrategy() { return saveStrategy; }
-    public int saveSteps() { return saveSteps; }
-    public Integer saveTotalLimit() { return saveTotalLimit; }
-    public IntervalStrategy loggingStrategy() { return loggingStrategy; }
-    public int loggingSteps() { return loggingSteps; }
-    public boolean loggingFirstStep() { return loggingFirstStep; }
-    public boolean loggingNanInfFilter() { return loggingNanInfFilter; }
-    public boolean loadBestModelAtEnd() { return loadBestModelAtEnd; }
-    /** Raw value; see {@link #resolvedMetricForBestModel()}. */
-    public String metricForBestModel() { return metricForBestModel; }
-    /** Raw value; see {@link #resolvedGreaterIsBetter()}. */
-    public Boolean greaterIsBetter() { return greaterIsBetter; }
-    public double labelSmoothingFactor() { return labelSmoothingFactor; }
-    public TrainSamplingStrategy trainSamplingStrategy() { return trainSamplingStrategy; }
     /** Legacy HF 4.x flag, true iff {@code trainSamplingStrategy == GROUP_BY_LENGTH}. */
     public boolean groupByLength() { return trainSamplingStrategy == TrainSamplingStrategy.GROUP_BY_LENGTH; }
-    public boolean dataloaderDropLast() { return dataloaderDropLast; }
-    /** Micro-batches padded ahead on a background thread (0: on the training thread). */
-    public int dataloaderPrefetchFactor() { return dataloaderPrefetchFactor; }
-    public boolean bf16() { return bf16; }
-    public boolean fp16() { return fp16; }
-    /** jtune extra: tokenizer truncation length (special tokens included). */
-    public int maxLength() { return maxLength; }
-    /** jtune extra: exact per-example mean over the whole accumulation window instead of HF's mean of means. */
-    public boolean averageLossExactMean() { return averageLossExactMean; }
 
     // ---------------------------------------------------------------- HF defaulting rules
 
@@ -264,6 +187,11 @@ public final class TrainingArguments {
 
     /** Checks the HF {@code _validate_args} rules (HF error texts); throws {@link JTuneException}. */
     public TrainingArguments validate() {
+        if (dataloaderPrefetchFactor < 0) {
+            throw new JTuneException("dataloader_prefetch_factor (--dataloader-prefetch-factor) is " + dataloaderPrefetchFactor,
+                    "it is the number of batches padded ahead on a background thread and cannot be negative",
+                    "use 0 to pad on the training thread, or a small positive number such as 2");
+        }
         if (fp16 && bf16) {
             throw fail("At most one of fp16 and bf16 can be True, but not both",
                     "mixed precision is either fp16 or bf16", "drop --fp16 (jtune runs fp16 nowhere); keep --bf16 if wanted",
@@ -394,128 +322,91 @@ public final class TrainingArguments {
                         Function<TrainingArguments, Object> get, BiConsumer<Builder, Object> set,
                         Function<String, Object> enumParser) {}
 
+    private static final RecordComponent[] COMPONENTS = TrainingArguments.class.getRecordComponents();
     private static final List<Spec> SPECS = new ArrayList<>();
 
-    private static void spec(String hf, String java, Class<?> type, boolean nullable, Object def, String desc,
-                             Function<TrainingArguments, Object> get, BiConsumer<Builder, Object> set) {
-        spec(hf, java, type, nullable, def, desc, get, set, null);
+    /**
+     * A field: its HF name, the record component it sets (type and accessor come from the record), its HF default
+     * (null: the field is nullable and unset by default) and its description (CLI help). Each field's default is
+     * written here and nowhere else.
+     */
+    private static void spec(String hf, String java, Object def, String desc) {
+        spec(hf, java, def, desc, null);
     }
 
-    private static void spec(String hf, String java, Class<?> type, boolean nullable, Object def, String desc,
-                             Function<TrainingArguments, Object> get, BiConsumer<Builder, Object> set,
-                             Function<String, Object> enumParser) {
-        SPECS.add(new Spec(hf, java, type, nullable, def, desc, get, set, enumParser));
+    private static void spec(String hf, String java, Object def, String desc, Function<String, Object> enumParser) {
+        RecordComponent c = null;
+        for (RecordComponent rc : COMPONENTS) if (rc.getName().equals(java)) c = rc;
+        if (c == null) throw new IllegalStateException("no record component " + java);
+        Method accessor = c.getAccessor();
+        SPECS.add(new Spec(hf, java, boxed(c.getType()), def == null, def, desc, a -> read(accessor, a),
+                (b, v) -> b.values.put(java, v), enumParser));
+    }
+
+    /** An HF key that is no field of its own but sets one (the legacy {@code group_by_length}). */
+    private static void derived(String hf, Object def, String desc, Function<TrainingArguments, Object> get,
+                                BiConsumer<Builder, Object> set) {
+        StringBuilder java = new StringBuilder();
+        for (String part : hf.split("_")) java.append(java.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+        SPECS.add(new Spec(hf, java.toString(), def.getClass(), false, def, desc, get, set, null));
+    }
+
+    private static Object read(Method accessor, TrainingArguments a) {
+        try {
+            return accessor.invoke(a);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Class<?> boxed(Class<?> t) {
+        if (t == int.class) return Integer.class;
+        if (t == double.class) return Double.class;
+        if (t == boolean.class) return Boolean.class;
+        return t;
     }
 
     static {
-        spec("output_dir", "outputDir", String.class, false, "trainer_output",
-                "Folder for checkpoints (checkpoint-N) and logs.", a -> a.outputDir, (b, v) -> b.outputDir((String) v));
-        spec("learning_rate", "learningRate", Double.class, false, 5e-5,
-                "Peak learning rate of AdamW.", a -> a.learningRate, (b, v) -> b.learningRate((Double) v));
-        spec("num_train_epochs", "numTrainEpochs", Double.class, false, 3.0,
-                "Epochs to train (fractional allowed); ignored when max_steps > 0.", a -> a.numTrainEpochs,
-                (b, v) -> b.numTrainEpochs((Double) v));
-        spec("max_steps", "maxSteps", Integer.class, false, -1,
-                "Total optimizer steps; > 0 overrides num_train_epochs.", a -> a.maxSteps, (b, v) -> b.maxSteps((Integer) v));
-        spec("per_device_train_batch_size", "perDeviceTrainBatchSize", Integer.class, false, 8,
-                "Examples per training micro-batch.", a -> a.perDeviceTrainBatchSize,
-                (b, v) -> b.perDeviceTrainBatchSize((Integer) v));
-        spec("per_device_eval_batch_size", "perDeviceEvalBatchSize", Integer.class, false, 8,
-                "Examples per evaluation batch.", a -> a.perDeviceEvalBatchSize,
-                (b, v) -> b.perDeviceEvalBatchSize((Integer) v));
-        spec("gradient_accumulation_steps", "gradientAccumulationSteps", Integer.class, false, 1,
-                "Micro-batches accumulated per optimizer step.", a -> a.gradientAccumulationSteps,
-                (b, v) -> b.gradientAccumulationSteps((Integer) v));
-        spec("weight_decay", "weightDecay", Double.class, false, 0.0,
-                "Decoupled AdamW weight decay (not applied to biases and LayerNorm weights).", a -> a.weightDecay,
-                (b, v) -> b.weightDecay((Double) v));
-        spec("adam_beta1", "adamBeta1", Double.class, false, 0.9, "AdamW beta1.", a -> a.adamBeta1,
-                (b, v) -> b.adamBeta1((Double) v));
-        spec("adam_beta2", "adamBeta2", Double.class, false, 0.999, "AdamW beta2.", a -> a.adamBeta2,
-                (b, v) -> b.adamBeta2((Double) v));
-        spec("adam_epsilon", "adamEpsilon", Double.class, false, 1e-8, "AdamW epsilon.", a -> a.adamEpsilon,
-                (b, v) -> b.adamEpsilon((Double) v));
-        spec("max_grad_norm", "maxGradNorm", Double.class, false, 1.0,
-                "Clip the global gradient L2 norm to this value; 0 disables clipping.", a -> a.maxGradNorm,
-                (b, v) -> b.maxGradNorm((Double) v));
-        spec("lr_scheduler_type", "lrSchedulerType", SchedulerType.class, false, SchedulerType.LINEAR,
-                "Learning-rate schedule: linear, cosine, cosine_with_restarts, polynomial, constant, "
-                        + "constant_with_warmup, inverse_sqrt.", a -> a.lrSchedulerType,
-                (b, v) -> b.lrSchedulerType((SchedulerType) v), SchedulerType::fromHf);
-        spec("warmup_steps", "warmupSteps", Double.class, false, 0.0,
-                "Warmup: >= 1 is a number of steps, 0 < x < 1 a ratio of the total steps.", a -> a.warmupSteps,
-                (b, v) -> b.warmupSteps((Double) v));
-        spec("warmup_ratio", "warmupRatio", Double.class, true, null,
-                "Legacy warmup ratio in [0, 1], used when warmup_steps is 0.", a -> a.warmupRatio,
-                (b, v) -> b.warmupRatio((Double) v));
-        spec("seed", "seed", Integer.class, false, 42, "Seed for initialisation, dropout and data order.",
-                a -> a.seed, (b, v) -> b.seed((Integer) v));
-        spec("data_seed", "dataSeed", Integer.class, true, null,
-                "Seed of the training sampler only (defaults to seed).", a -> a.dataSeed,
-                (b, v) -> b.dataSeed((Integer) v));
-        spec("eval_strategy", "evalStrategy", IntervalStrategy.class, false, IntervalStrategy.NO,
-                "When to evaluate: no, steps or epoch.", a -> a.evalStrategy,
-                (b, v) -> b.evalStrategy((IntervalStrategy) v), s -> IntervalStrategy.fromHf(s, "eval_strategy"));
-        spec("eval_steps", "evalSteps", Integer.class, true, null,
-                "Evaluate every N steps (eval_strategy steps); defaults to logging_steps.", a -> a.evalSteps,
-                (b, v) -> b.evalSteps((Integer) v));
-        spec("eval_delay", "evalDelay", Double.class, false, 0.0,
-                "Steps (or epochs, with eval_strategy epoch) to wait before the first evaluation.", a -> a.evalDelay,
-                (b, v) -> b.evalDelay((Double) v));
-        spec("save_strategy", "saveStrategy", SaveStrategy.class, false, SaveStrategy.STEPS,
-                "When to save checkpoints: no, steps, epoch or best.", a -> a.saveStrategy,
-                (b, v) -> b.saveStrategy((SaveStrategy) v), SaveStrategy::fromHf);
-        spec("save_steps", "saveSteps", Integer.class, false, 500, "Save every N steps (save_strategy steps).",
-                a -> a.saveSteps, (b, v) -> b.saveSteps((Integer) v));
-        spec("save_total_limit", "saveTotalLimit", Integer.class, true, null,
-                "Keep at most N checkpoints (the best one is never deleted).", a -> a.saveTotalLimit,
-                (b, v) -> b.saveTotalLimit((Integer) v));
-        spec("logging_strategy", "loggingStrategy", IntervalStrategy.class, false, IntervalStrategy.STEPS,
-                "When to log: no, steps or epoch.", a -> a.loggingStrategy,
-                (b, v) -> b.loggingStrategy((IntervalStrategy) v), s -> IntervalStrategy.fromHf(s, "logging_strategy"));
-        spec("logging_steps", "loggingSteps", Integer.class, false, 500, "Log every N steps (logging_strategy steps).",
-                a -> a.loggingSteps, (b, v) -> b.loggingSteps((Integer) v));
-        spec("logging_first_step", "loggingFirstStep", Boolean.class, false, false, "Also log after the first step.",
-                a -> a.loggingFirstStep, (b, v) -> b.loggingFirstStep((Boolean) v));
-        spec("logging_nan_inf_filter", "loggingNanInfFilter", Boolean.class, false, true,
-                "Replace NaN/Inf step losses by the running average in the logged loss.", a -> a.loggingNanInfFilter,
-                (b, v) -> b.loggingNanInfFilter((Boolean) v));
-        spec("load_best_model_at_end", "loadBestModelAtEnd", Boolean.class, false, false,
-                "Load the best checkpoint (by metric_for_best_model) after training.", a -> a.loadBestModelAtEnd,
-                (b, v) -> b.loadBestModelAtEnd((Boolean) v));
-        spec("metric_for_best_model", "metricForBestModel", String.class, true, null,
-                "Metric choosing the best model (eval_ prefix optional); defaults to loss with load_best_model_at_end.",
-                a -> a.metricForBestModel, (b, v) -> b.metricForBestModel((String) v));
-        spec("greater_is_better", "greaterIsBetter", Boolean.class, true, null,
-                "Whether a larger metric is better; defaults to !metric.endsWith(\"loss\").", a -> a.greaterIsBetter,
-                (b, v) -> b.greaterIsBetter((Boolean) v));
-        spec("label_smoothing_factor", "labelSmoothingFactor", Double.class, false, 0.0,
-                "Label smoothing epsilon in [0, 1) for single-label classification; 0 disables it.",
-                a -> a.labelSmoothingFactor, (b, v) -> b.labelSmoothingFactor((Double) v));
-        spec("train_sampling_strategy", "trainSamplingStrategy", TrainSamplingStrategy.class, false,
-                TrainSamplingStrategy.RANDOM, "Training order: random, sequential or group_by_length.",
-                a -> a.trainSamplingStrategy, (b, v) -> b.trainSamplingStrategy((TrainSamplingStrategy) v),
-                TrainSamplingStrategy::fromHf);
-        spec("group_by_length", "groupByLength", Boolean.class, false, false,
-                "Legacy HF 4.x flag: true means train_sampling_strategy group_by_length.", TrainingArguments::groupByLength,
-                (b, v) -> b.groupByLength((Boolean) v));
-        spec("dataloader_drop_last", "dataloaderDropLast", Boolean.class, false, false,
-                "Drop the last incomplete batch (training and evaluation).", a -> a.dataloaderDropLast,
-                (b, v) -> b.dataloaderDropLast((Boolean) v));
-        spec("dataloader_prefetch_factor", "dataloaderPrefetchFactor", Integer.class, false, 2,
-                "Batches padded ahead on a background thread while the current step runs; 0 pads on the training thread "
-                        + "(HF: batches loaded ahead per DataLoader worker, default none with its default of 0 workers).",
-                a -> a.dataloaderPrefetchFactor, (b, v) -> b.dataloaderPrefetchFactor((Integer) v));
-        spec("bf16", "bf16", Boolean.class, false, false, "Train with bfloat16 autocast.", a -> a.bf16,
-                (b, v) -> b.bf16((Boolean) v));
-        spec("fp16", "fp16", Boolean.class, false, false, "fp16 mixed precision: not supported by jtune (rejected).",
-                a -> a.fp16, (b, v) -> b.fp16((Boolean) v));
-        spec("max_length", "maxLength", Integer.class, false, 128,
-                "jtune: tokenizer truncation length, special tokens included.", a -> a.maxLength,
-                (b, v) -> b.maxLength((Integer) v));
-        spec("average_loss_exact_mean", "averageLossExactMean", Boolean.class, false, false,
-                "jtune: exact per-example mean under gradient accumulation (HF: mean of micro-batch means).",
-                a -> a.averageLossExactMean, (b, v) -> b.averageLossExactMean((Boolean) v));
+        spec("output_dir", "outputDir", "trainer_output", "Folder for checkpoints (checkpoint-N) and logs.");
+        spec("learning_rate", "learningRate", 5e-5, "Peak learning rate of AdamW.");
+        spec("num_train_epochs", "numTrainEpochs", 3.0, "Epochs to train (fractional allowed); ignored when max_steps > 0.");
+        spec("max_steps", "maxSteps", -1, "Total optimizer steps; > 0 overrides num_train_epochs.");
+        spec("per_device_train_batch_size", "perDeviceTrainBatchSize", 8, "Examples per training micro-batch.");
+        spec("per_device_eval_batch_size", "perDeviceEvalBatchSize", 8, "Examples per evaluation batch.");
+        spec("gradient_accumulation_steps", "gradientAccumulationSteps", 1, "Micro-batches accumulated per optimizer step.");
+        spec("weight_decay", "weightDecay", 0.0, "Decoupled AdamW weight decay (not applied to biases and LayerNorm weights).");
+        spec("adam_beta1", "adamBeta1", 0.9, "AdamW beta1.");
+        spec("adam_beta2", "adamBeta2", 0.999, "AdamW beta2.");
+        spec("adam_epsilon", "adamEpsilon", 1e-8, "AdamW epsilon.");
+        spec("max_grad_norm", "maxGradNorm", 1.0, "Clip the global gradient L2 norm to this value; 0 disables clipping.");
+        spec("lr_scheduler_type", "lrSchedulerType", SchedulerType.LINEAR, "Learning-rate schedule: linear, cosine, cosine_with_restarts, polynomial, constant, " + "constant_with_warmup, inverse_sqrt.", SchedulerType::fromHf);
+        spec("warmup_steps", "warmupSteps", 0.0, "Warmup: >= 1 is a number of steps, 0 < x < 1 a ratio of the total steps.");
+        spec("warmup_ratio", "warmupRatio", null, "Legacy warmup ratio in [0, 1], used when warmup_steps is 0.");
+        spec("seed", "seed", 42, "Seed for initialisation, dropout and data order.");
+        spec("data_seed", "dataSeed", null, "Seed of the training sampler only (defaults to seed).");
+        spec("eval_strategy", "evalStrategy", IntervalStrategy.NO, "When to evaluate: no, steps or epoch.", s -> IntervalStrategy.fromHf(s, "eval_strategy"));
+        spec("eval_steps", "evalSteps", null, "Evaluate every N steps (eval_strategy steps); defaults to logging_steps.");
+        spec("eval_delay", "evalDelay", 0.0, "Steps (or epochs, with eval_strategy epoch) to wait before the first evaluation.");
+        spec("save_strategy", "saveStrategy", SaveStrategy.STEPS, "When to save checkpoints: no, steps, epoch or best.", SaveStrategy::fromHf);
+        spec("save_steps", "saveSteps", 500, "Save every N steps (save_strategy steps).");
+        spec("save_total_limit", "saveTotalLimit", null, "Keep at most N checkpoints (the best one is never deleted).");
+        spec("logging_strategy", "loggingStrategy", IntervalStrategy.STEPS, "When to log: no, steps or epoch.", s -> IntervalStrategy.fromHf(s, "logging_strategy"));
+        spec("logging_steps", "loggingSteps", 500, "Log every N steps (logging_strategy steps).");
+        spec("logging_first_step", "loggingFirstStep", false, "Also log after the first step.");
+        spec("logging_nan_inf_filter", "loggingNanInfFilter", true, "Replace NaN/Inf step losses by the running average in the logged loss.");
+        spec("load_best_model_at_end", "loadBestModelAtEnd", false, "Load the best checkpoint (by metric_for_best_model) after training.");
+        spec("metric_for_best_model", "metricForBestModel", null, "Metric choosing the best model (eval_ prefix optional); defaults to loss with load_best_model_at_end.");
+        spec("greater_is_better", "greaterIsBetter", null, "Whether a larger metric is better; defaults to !metric.endsWith(\"loss\").");
+        spec("label_smoothing_factor", "labelSmoothingFactor", 0.0, "Label smoothing epsilon in [0, 1) for single-label classification; 0 disables it.");
+        spec("train_sampling_strategy", "trainSamplingStrategy", TrainSamplingStrategy.RANDOM, "Training order: random, sequential or group_by_length.", TrainSamplingStrategy::fromHf);
+        derived("group_by_length", false, "Legacy HF 4.x flag: true means train_sampling_strategy group_by_length.",
+                TrainingArguments::groupByLength, (b, v) -> b.groupByLength((Boolean) v));
+        spec("dataloader_drop_last", "dataloaderDropLast", false, "Drop the last incomplete batch (training and evaluation).");
+        spec("dataloader_prefetch_factor", "dataloaderPrefetchFactor", 2, "Batches padded ahead on a background thread while the current step runs; 0 pads on the training thread " + "(HF: batches loaded ahead per DataLoader worker, default none with its default of 0 workers).");
+        spec("bf16", "bf16", false, "Train with bfloat16 autocast.");
+        spec("fp16", "fp16", false, "fp16 mixed precision: not supported by jtune (rejected).");
+        spec("max_length", "maxLength", 128, "jtune: tokenizer truncation length, special tokens included.");
+        spec("average_loss_exact_mean", "averageLossExactMean", false, "jtune: exact per-example mean under gradient accumulation (HF: mean of micro-batch means).");
     }
 
     private static final Map<String, Spec> BY_HF = new LinkedHashMap<>();
@@ -717,21 +608,7 @@ public final class TrainingArguments {
                 ? "\"" + s.def + "\"" : String.valueOf(s.def)));
     }
 
-    // ---------------------------------------------------------------- equality
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof TrainingArguments other)) return false;
-        for (Spec s : SPECS) if (!Objects.equals(s.get.apply(this), s.get.apply(other))) return false;
-        return true;
-    }
-
-    @Override
-    public int hashCode() {
-        int h = 1;
-        for (Spec s : SPECS) h = 31 * h + Objects.hashCode(s.get.apply(this));
-        return h;
-    }
+    // ---------------------------------------------------------------- text (equals and hashCode are the record's: every field)
 
     @Override
     public String toString() { return "TrainingArguments" + toJson(); }
@@ -740,93 +617,61 @@ public final class TrainingArguments {
 
     /** Mutable builder with HF defaults; {@link #build()} validates. */
     public static final class Builder {
-        private String outputDir = "trainer_output";
-        private double learningRate = 5e-5;
-        private double numTrainEpochs = 3.0;
-        private int maxSteps = -1;
-        private int perDeviceTrainBatchSize = 8;
-        private int perDeviceEvalBatchSize = 8;
-        private int gradientAccumulationSteps = 1;
-        private double weightDecay = 0.0;
-        private double adamBeta1 = 0.9;
-        private double adamBeta2 = 0.999;
-        private double adamEpsilon = 1e-8;
-        private double maxGradNorm = 1.0;
-        private SchedulerType lrSchedulerType = SchedulerType.LINEAR;
-        private double warmupSteps = 0.0;
-        private Double warmupRatio = null;
-        private int seed = 42;
-        private Integer dataSeed = null;
-        private IntervalStrategy evalStrategy = IntervalStrategy.NO;
-        private Integer evalSteps = null;
-        private double evalDelay = 0.0;
-        private SaveStrategy saveStrategy = SaveStrategy.STEPS;
-        private int saveSteps = 500;
-        private Integer saveTotalLimit = null;
-        private IntervalStrategy loggingStrategy = IntervalStrategy.STEPS;
-        private int loggingSteps = 500;
-        private boolean loggingFirstStep = false;
-        private boolean loggingNanInfFilter = true;
-        private boolean loadBestModelAtEnd = false;
-        private String metricForBestModel = null;
-        private Boolean greaterIsBetter = null;
-        private double labelSmoothingFactor = 0.0;
-        private TrainSamplingStrategy trainSamplingStrategy = TrainSamplingStrategy.RANDOM;
-        private boolean dataloaderDropLast = false;
-        private int dataloaderPrefetchFactor = 2;
-        private boolean bf16 = false;
-        private boolean fp16 = false;
-        private int maxLength = 128;
-        private boolean averageLossExactMean = false;
+        /** Field values by Java name, the HF defaults first. */
+        private final Map<String, Object> values = new LinkedHashMap<>();
 
-        private Builder() {}
+        private Builder() {
+            for (Spec s : SPECS) for (RecordComponent c : COMPONENTS) if (c.getName().equals(s.java)) values.put(s.java, s.def);
+        }
 
-        public Builder outputDir(String v) { outputDir = Objects.requireNonNull(v, "outputDir"); return this; }
-        public Builder learningRate(double v) { learningRate = v; return this; }
-        public Builder numTrainEpochs(double v) { numTrainEpochs = v; return this; }
-        public Builder maxSteps(int v) { maxSteps = v; return this; }
-        public Builder perDeviceTrainBatchSize(int v) { perDeviceTrainBatchSize = v; return this; }
-        public Builder perDeviceEvalBatchSize(int v) { perDeviceEvalBatchSize = v; return this; }
-        public Builder gradientAccumulationSteps(int v) { gradientAccumulationSteps = v; return this; }
-        public Builder weightDecay(double v) { weightDecay = v; return this; }
-        public Builder adamBeta1(double v) { adamBeta1 = v; return this; }
-        public Builder adamBeta2(double v) { adamBeta2 = v; return this; }
-        public Builder adamEpsilon(double v) { adamEpsilon = v; return this; }
-        public Builder maxGradNorm(double v) { maxGradNorm = v; return this; }
-        public Builder lrSchedulerType(SchedulerType v) { lrSchedulerType = Objects.requireNonNull(v); return this; }
-        public Builder warmupSteps(double v) { warmupSteps = v; return this; }
-        public Builder warmupRatio(Double v) { warmupRatio = v; return this; }
-        public Builder seed(int v) { seed = v; return this; }
-        public Builder dataSeed(Integer v) { dataSeed = v; return this; }
-        public Builder evalStrategy(IntervalStrategy v) { evalStrategy = Objects.requireNonNull(v); return this; }
-        public Builder evalSteps(Integer v) { evalSteps = v; return this; }
-        public Builder evalDelay(double v) { evalDelay = v; return this; }
-        public Builder saveStrategy(SaveStrategy v) { saveStrategy = Objects.requireNonNull(v); return this; }
-        public Builder saveSteps(int v) { saveSteps = v; return this; }
-        public Builder saveTotalLimit(Integer v) { saveTotalLimit = v; return this; }
-        public Builder loggingStrategy(IntervalStrategy v) { loggingStrategy = Objects.requireNonNull(v); return this; }
-        public Builder loggingSteps(int v) { loggingSteps = v; return this; }
-        public Builder loggingFirstStep(boolean v) { loggingFirstStep = v; return this; }
-        public Builder loggingNanInfFilter(boolean v) { loggingNanInfFilter = v; return this; }
-        public Builder loadBestModelAtEnd(boolean v) { loadBestModelAtEnd = v; return this; }
-        public Builder metricForBestModel(String v) { metricForBestModel = v; return this; }
-        public Builder greaterIsBetter(Boolean v) { greaterIsBetter = v; return this; }
-        public Builder labelSmoothingFactor(double v) { labelSmoothingFactor = v; return this; }
-        public Builder trainSamplingStrategy(TrainSamplingStrategy v) {
-            trainSamplingStrategy = Objects.requireNonNull(v);
+        private Builder put(String java, Object v) {
+            values.put(java, v);
             return this;
         }
+
+
+        public Builder outputDir(String v) { return put("outputDir", Objects.requireNonNull(v, "outputDir")); }
+        public Builder learningRate(double v) { return put("learningRate", v); }
+        public Builder numTrainEpochs(double v) { return put("numTrainEpochs", v); }
+        public Builder maxSteps(int v) { return put("maxSteps", v); }
+        public Builder perDeviceTrainBatchSize(int v) { return put("perDeviceTrainBatchSize", v); }
+        public Builder perDeviceEvalBatchSize(int v) { return put("perDeviceEvalBatchSize", v); }
+        public Builder gradientAccumulationSteps(int v) { return put("gradientAccumulationSteps", v); }
+        public Builder weightDecay(double v) { return put("weightDecay", v); }
+        public Builder adamBeta1(double v) { return put("adamBeta1", v); }
+        public Builder adamBeta2(double v) { return put("adamBeta2", v); }
+        public Builder adamEpsilon(double v) { return put("adamEpsilon", v); }
+        public Builder maxGradNorm(double v) { return put("maxGradNorm", v); }
+        public Builder lrSchedulerType(SchedulerType v) { return put("lrSchedulerType", Objects.requireNonNull(v)); }
+        public Builder warmupSteps(double v) { return put("warmupSteps", v); }
+        public Builder warmupRatio(Double v) { return put("warmupRatio", v); }
+        public Builder seed(int v) { return put("seed", v); }
+        public Builder dataSeed(Integer v) { return put("dataSeed", v); }
+        public Builder evalStrategy(IntervalStrategy v) { return put("evalStrategy", Objects.requireNonNull(v)); }
+        public Builder evalSteps(Integer v) { return put("evalSteps", v); }
+        public Builder evalDelay(double v) { return put("evalDelay", v); }
+        public Builder saveStrategy(SaveStrategy v) { return put("saveStrategy", Objects.requireNonNull(v)); }
+        public Builder saveSteps(int v) { return put("saveSteps", v); }
+        public Builder saveTotalLimit(Integer v) { return put("saveTotalLimit", v); }
+        public Builder loggingStrategy(IntervalStrategy v) { return put("loggingStrategy", Objects.requireNonNull(v)); }
+        public Builder loggingSteps(int v) { return put("loggingSteps", v); }
+        public Builder loggingFirstStep(boolean v) { return put("loggingFirstStep", v); }
+        public Builder loggingNanInfFilter(boolean v) { return put("loggingNanInfFilter", v); }
+        public Builder loadBestModelAtEnd(boolean v) { return put("loadBestModelAtEnd", v); }
+        public Builder metricForBestModel(String v) { return put("metricForBestModel", v); }
+        public Builder greaterIsBetter(Boolean v) { return put("greaterIsBetter", v); }
+        public Builder labelSmoothingFactor(double v) { return put("labelSmoothingFactor", v); }
+        public Builder trainSamplingStrategy(TrainSamplingStrategy v) { return put("trainSamplingStrategy", Objects.requireNonNull(v)); }
         /** Legacy HF 4.x flag: true selects {@link TrainSamplingStrategy#GROUP_BY_LENGTH}; false changes nothing. */
         public Builder groupByLength(boolean v) {
-            if (v) trainSamplingStrategy = TrainSamplingStrategy.GROUP_BY_LENGTH;
-            return this;
+            return v ? put("trainSamplingStrategy", TrainSamplingStrategy.GROUP_BY_LENGTH) : this;
         }
-        public Builder dataloaderDropLast(boolean v) { dataloaderDropLast = v; return this; }
-        public Builder dataloaderPrefetchFactor(int v) { dataloaderPrefetchFactor = v; return this; }
-        public Builder bf16(boolean v) { bf16 = v; return this; }
-        public Builder fp16(boolean v) { fp16 = v; return this; }
-        public Builder maxLength(int v) { maxLength = v; return this; }
-        public Builder averageLossExactMean(boolean v) { averageLossExactMean = v; return this; }
+        public Builder dataloaderDropLast(boolean v) { return put("dataloaderDropLast", v); }
+        public Builder dataloaderPrefetchFactor(int v) { return put("dataloaderPrefetchFactor", v); }
+        public Builder bf16(boolean v) { return put("bf16", v); }
+        public Builder fp16(boolean v) { return put("fp16", v); }
+        public Builder maxLength(int v) { return put("maxLength", v); }
+        public Builder averageLossExactMean(boolean v) { return put("averageLossExactMean", v); }
 
         /**
          * Sets a field from text, by HF name, Java name or CLI flag ({@code "learning_rate"}, {@code "learningRate"},
@@ -861,6 +706,21 @@ public final class TrainingArguments {
         }
 
         /** Validates ({@link TrainingArguments#validate()}) and returns the immutable arguments. */
-        public TrainingArguments build() { return new TrainingArguments(this).validate(); }
+        public TrainingArguments build() {
+            Object[] args = new Object[COMPONENTS.length];
+            Class<?>[] types = new Class<?>[COMPONENTS.length];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = values.get(COMPONENTS[i].getName());
+                types[i] = COMPONENTS[i].getType();
+            }
+            try {
+                return TrainingArguments.class.getDeclaredConstructor(types).newInstance(args).validate();
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw new IllegalStateException(e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }
