@@ -23,7 +23,7 @@ import java.util.Map;
 
 /** Small helpers shared by the commands: label maps of saved models, subsampling, JSON output, atomic writes. */
 final class CliSupport {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = dev.jtune.io.Json.builder().build();
 
     private CliSupport() {}
 

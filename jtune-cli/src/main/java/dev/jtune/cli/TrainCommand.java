@@ -148,7 +148,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             Trainer trainer = tb.build();
             out.println("Loss: " + trainer.lossDescription());
             if (calibrateThresholds != null) checkCalibration(model, eval);
-            out.println("Training: " + describe(args, train) + (resume == null ? "" : ", resuming from " + resume));
+            out.println("Training: " + describe(args, train, TrainingPlan.maxLength(model.config(), args.maxLength())) + (resume == null ? "" : ", resuming from " + resume));
             out.println("Engine: " + dev.jtune.torch.Engine.describe());
             out.flush();
 
@@ -278,10 +278,10 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         }
     }
 
-    private static String describe(TrainingArguments a, Dataset train) {
+    private static String describe(TrainingArguments a, Dataset train, TrainingPlan.MaxLength ml) {
         return train.size() + " examples, " + (a.maxSteps() > 0 ? a.maxSteps() + " steps" : a.numTrainEpochs() + " epochs")
                 + ", batch " + a.perDeviceTrainBatchSize() + (a.gradientAccumulationSteps() > 1 ? " x " + a.gradientAccumulationSteps() : "")
-                + ", learning rate " + a.learningRate() + ", max_length " + a.maxLength() + (a.bf16() ? ", bf16" : "")
+                + ", learning rate " + a.learningRate() + ", max_length " + ml.used() + (ml.used() == ml.requested() ? "" : " (clamped from " + ml.requested() + ")") + (a.bf16() ? ", bf16" : "")
                 + ", seed " + a.seed();
     }
 

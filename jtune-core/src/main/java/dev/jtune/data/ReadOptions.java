@@ -17,15 +17,36 @@ import java.util.Map;
  * @param labelSeparator splits a text cell into several label names (multi-label); null = none
  * @param problemType    forces the label interpretation (HF {@code problem_type}); null = inferred from the column
  * @param skipBadRows    skip and report bad rows instead of failing on the first one
+ * @param maxRowBytes    the longest line (row) read, in bytes; 0 = {@link #DEFAULT_MAX_ROW_BYTES}
+ * @param maxFileBytes   the largest file read, in bytes; 0 = {@link #defaultMaxFileBytes()}
  */
 public record ReadOptions(DataFormat format, String textColumn, String textPairColumn, String labelColumn,
                           String idColumn, Map<String, Integer> label2id, String labelSeparator,
-                          LabelKind problemType, boolean skipBadRows) {
+                          LabelKind problemType, boolean skipBadRows, long maxRowBytes, long maxFileBytes) {
+
+    /** 1 MiB: about 200,000 words, far beyond what any max_length keeps (512 tokens are a few KB). */
+    public static final long DEFAULT_MAX_ROW_BYTES = 1L << 20;
+
+    /**
+     * A quarter of the Java heap (512 MiB under ./jtune's default -Xmx2g): the rows, their fields and the tokenized
+     * features of a file all live on the heap, about three times the file's size.
+     */
+    public static long defaultMaxFileBytes() { return Runtime.getRuntime().maxMemory() / 4; }
+
+    /** The row limit in force. */
+    public long rowLimit() { return maxRowBytes > 0 ? maxRowBytes : DEFAULT_MAX_ROW_BYTES; }
+
+    /** The file limit in force. */
+    public long fileLimit() { return maxFileBytes > 0 ? maxFileBytes : defaultMaxFileBytes(); }
 
     public ReadOptions {
         if (label2id != null) label2id = Map.copyOf(new LinkedHashMap<>(label2id));
         if (labelSeparator != null && labelSeparator.isEmpty()) labelSeparator = null;
         if (problemType == LabelKind.NONE) problemType = null;
+        if (maxRowBytes < 0 || maxFileBytes < 0) {
+            throw new JTuneException("a negative data size limit (--max-row-bytes " + maxRowBytes + ", --max-file-bytes " + maxFileBytes + ")",
+                    "size limits are positive numbers of bytes (0 = the default)", "pass a positive number of bytes");
+        }
     }
 
     public static ReadOptions defaults() { return builder().build(); }
@@ -36,7 +57,7 @@ public record ReadOptions(DataFormat format, String textColumn, String textPairC
         Builder b = new Builder();
         b.format = format; b.textColumn = textColumn; b.textPairColumn = textPairColumn; b.labelColumn = labelColumn;
         b.idColumn = idColumn; b.label2id = label2id; b.labelSeparator = labelSeparator; b.problemType = problemType;
-        b.skipBadRows = skipBadRows;
+        b.skipBadRows = skipBadRows; b.maxRowBytes = maxRowBytes; b.maxFileBytes = maxFileBytes;
         return b;
     }
 
@@ -47,6 +68,7 @@ public record ReadOptions(DataFormat format, String textColumn, String textPairC
         private Map<String, Integer> label2id;
         private LabelKind problemType;
         private boolean skipBadRows;
+        private long maxRowBytes, maxFileBytes;
 
         public Builder format(DataFormat v) { format = v; return this; }
         public Builder textColumn(String v) { textColumn = v; return this; }
@@ -56,6 +78,10 @@ public record ReadOptions(DataFormat format, String textColumn, String textPairC
         public Builder label2id(Map<String, Integer> v) { label2id = v; return this; }
         public Builder labelSeparator(String v) { labelSeparator = v; return this; }
         public Builder skipBadRows(boolean v) { skipBadRows = v; return this; }
+        /** The longest row (line) in bytes; 0 = the default (1 MiB). */
+        public Builder maxRowBytes(long v) { maxRowBytes = v; return this; }
+        /** The largest data file in bytes; 0 = the default (a quarter of the Java heap). */
+        public Builder maxFileBytes(long v) { maxFileBytes = v; return this; }
 
         /** The interpretation as an enum ({@link LabelKind#NONE} or null = inferred). */
         public Builder problemType(LabelKind v) { problemType = v; return this; }
@@ -75,7 +101,7 @@ public record ReadOptions(DataFormat format, String textColumn, String textPairC
 
         public ReadOptions build() {
             return new ReadOptions(format, textColumn, textPairColumn, labelColumn, idColumn, label2id,
-                    labelSeparator, problemType, skipBadRows);
+                    labelSeparator, problemType, skipBadRows, maxRowBytes, maxFileBytes);
         }
     }
 }

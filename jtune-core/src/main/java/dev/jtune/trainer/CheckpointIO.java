@@ -36,7 +36,7 @@ public final class CheckpointIO {
     static final String RNG = "rng_state.json";
     static final String LOOP = "jtune_loop_state.json";
     static final String ARGS = "training_args.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.jtune.io.Json.builder().build();
 
     private CheckpointIO() {}
 

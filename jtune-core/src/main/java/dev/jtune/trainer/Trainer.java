@@ -117,17 +117,32 @@ public class Trainer {
         return lossDescription;
     }
 
+    private TrainingPlan.MaxLength maxLength;
+
+    /** {@code max_length} clamped to the model's positions ({@link TrainingPlan#maxLength}); warns once when clamped. */
+    synchronized int maxLength() {
+        if (maxLength == null) {
+            maxLength = TrainingPlan.maxLength(model.config(), args.maxLength());
+            if (maxLength.warning() != null) LOG.log(System.Logger.Level.WARNING, maxLength.warning());
+        }
+        return maxLength.used();
+    }
+
+    private Features tokenize(Dataset data) {
+        return Features.tokenize(data, tokenizer, maxLength(), model.config().vocabSize());
+    }
+
     Features trainFeatures() {
         if (trainFeatures == null) {
             if (trainDataset == null) throw new JTuneException("no training data", "train() needs a train dataset (CLI --train)", "pass --train FILE");
             trainDataset.validateForTraining();
-            trainFeatures = Features.tokenize(trainDataset, tokenizer, args.maxLength());
+            trainFeatures = tokenize(trainDataset);
         }
         return trainFeatures;
     }
 
     Features evalFeatures() {
-        if (evalFeatures == null && evalDataset != null) evalFeatures = Features.tokenize(evalDataset, tokenizer, args.maxLength());
+        if (evalFeatures == null && evalDataset != null) evalFeatures = tokenize(evalDataset);
         return evalFeatures;
     }
 
@@ -206,13 +221,13 @@ public class Trainer {
     /** Evaluates another dataset (e.g. the CLI's {@code evaluate --data}), without touching the log history. */
     public Map<String, Double> evaluate(Dataset data) {
         resolveLoss();
-        return EvaluationLoop.run(this, Features.tokenize(data, tokenizer, args.maxLength()), "eval", metricsFor()).metrics();
+        return EvaluationLoop.run(this, tokenize(data), "eval", metricsFor()).metrics();
     }
 
     /** HF {@code predict}: raw logits (N, C), labels when present, metrics with the {@code test_} prefix. */
     public PredictionOutput predict(Dataset data) {
         resolveLoss();
-        var r = EvaluationLoop.run(this, Features.tokenize(data, tokenizer, args.maxLength()), "test", metricsFor());
+        var r = EvaluationLoop.run(this, tokenize(data), "test", metricsFor());
         return new PredictionOutput(r.logits(), r.prediction(), r.metrics());
     }
 

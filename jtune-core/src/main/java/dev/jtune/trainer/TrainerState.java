@@ -141,7 +141,7 @@ public final class TrainerState {
     /** Writes {@link #toJson()} atomically. */
     public void saveToJson(Path file) { AtomicFiles.writeString(file, toJson()); }
 
-    private static final ObjectMapper READER = JsonMapper.builder()
+    private static final ObjectMapper READER = dev.jtune.io.Json.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     public static TrainerState loadFromJson(Path file) {

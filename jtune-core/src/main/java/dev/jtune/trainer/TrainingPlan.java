@@ -133,6 +133,27 @@ public final class TrainingPlan {
         return AutoModelForSequenceClassification.fromPretrained(modelDir, modelOptions);
     }
 
+    /**
+     * The maximum sequence length actually used: {@code --max-length} clamped to what the model's position table holds
+     * ({@code max_position_embeddings}, for RoBERTa/XLM-R minus {@code pad_token_id + 1}), with a warning when it
+     * was clamped, as HF's tokenizer clamps to {@code model_max_length}. One decision for train, explain, evaluate
+     * and predict (the {@link Trainer} calls it too).
+     *
+     * @param requested what was asked for ({@code max_length}, CLI {@code --max-length})
+     * @param used      what is used
+     * @param warning   why they differ, or null
+     */
+    public record MaxLength(int requested, int used, String warning) {}
+
+    /** See {@link MaxLength}. */
+    public static MaxLength maxLength(PretrainedConfig config, int requested) {
+        int limit = config.maxPositionEmbeddings();
+        if (requested <= limit) return new MaxLength(requested, requested, null);
+        return new MaxLength(requested, limit, "--max-length " + requested + " (max_length) is longer than this " + config.modelType()
+                + " model's position table holds (" + limit + " tokens, from max_position_embeddings in config.json): using "
+                + limit + ", as transformers clamps to model_max_length");
+    }
+
     /** True when id2label is HF's placeholder LABEL_0..LABEL_{n-1} (a model never fine-tuned on named classes). */
     public static boolean isDefaultLabels(Map<Integer, String> id2label) {
         for (Map.Entry<Integer, String> e : id2label.entrySet()) {
