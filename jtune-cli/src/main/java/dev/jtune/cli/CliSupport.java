@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,17 +57,10 @@ final class CliSupport {
         writeBytes(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Through {@link AtomicFiles} (fsynced; created with the user's umask, not the owner-only mode of a temp file). */
     static void writeBytes(Path file, byte[] bytes) {
-        Path dir = file.toAbsolutePath().getParent();
         try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            dev.jtune.io.AtomicFiles.write(file, bytes);
         } catch (IOException e) {
             throw new JTuneException("cannot write " + file + ": " + e.getMessage(), "the output location must be writable",
                     "choose another output path", e);

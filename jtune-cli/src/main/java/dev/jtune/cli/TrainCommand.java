@@ -19,6 +19,7 @@ import dev.jtune.tokenization.PreTrainedTokenizer;
 import dev.jtune.trainer.CheckpointRotation;
 import dev.jtune.trainer.Trainer;
 import dev.jtune.trainer.TrainingPlan;
+import dev.jtune.trainer.OutputDir;
 import dev.jtune.trainer.TrainOutput;
 import dev.jtune.trainer.TrainingArguments;
 import picocli.CommandLine.Command;
@@ -70,6 +71,10 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
     @Option(names = "--args", paramLabel = "FILE.json", description = "HF-style training arguments JSON; flags override it.")
     Path argsFile;
 
+    @Option(names = {"--overwrite-output-dir", "--overwrite_output_dir"},
+            description = "Replace what an earlier run left in --output-dir (its checkpoints and results); without it a non-empty folder is refused.")
+    boolean overwriteOutputDir;
+
     @Option(names = {"--resume-from-checkpoint", "--resume_from_checkpoint"}, arity = "0..1", fallbackValue = "",
             paramLabel = "DIR", description = "Resume from a checkpoint folder (no value: the latest in --output-dir).")
     String resumeFromCheckpoint;
@@ -119,7 +124,9 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         // 1. Everything is checked before anything is written: arguments, data, model, tokenizer, loss.
         TrainingArguments args = trainingArguments(out);
         Path outputDir = Path.of(args.outputDir());
+        OutputDir.checkUsable(outputDir);
         Path resume = resumeCheckpoint(outputDir);
+        if (!overwriteOutputDir) OutputDir.prepare(outputDir, false, resume != null); // refuses a non-empty folder; removes nothing
         Path modelDir = CliSupport.resolveModel(modelOptions.model);
         TrainingPlan plan = TrainingPlan.builder().modelDir(modelDir).trainFile(trainFile).evalFile(evalFile)
                 .readOptions(data.readOptions()).maxTrainSamples(maxTrainSamples).maxEvalSamples(maxEvalSamples)
@@ -138,8 +145,14 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         for (String w : model.loadReport().warnings()) err.println("warning: " + w);
         for (String w : plan.warnings()) err.println("warning: " + w);
 
-        try (PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir);
+        try (OutputDir.Lock lock = OutputDir.lock(outputDir);
+             PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir);
              ProgressCallback progress = new ProgressCallback()) {
+            for (Path p : OutputDir.removeLeftovers(outputDir)) out.println("  note: removed " + p.getFileName() + " (left by a killed run)");
+            if (overwriteOutputDir) {
+                List<Path> removed = OutputDir.prepare(outputDir, true, resume != null);
+                if (!removed.isEmpty()) out.println("  note: --overwrite-output-dir removed " + removed.size() + " entries of an earlier run from " + outputDir);
+            }
             Trainer.Builder tb = Trainer.builder().model(model).tokenizer(tokenizer).args(args)
                     .trainDataset(train).evalDataset(eval).lossSpec(lossSpec())
                     .skipNonFiniteSteps(skipNonFiniteSteps).callback(new ConsoleCallback(out));

@@ -190,8 +190,12 @@ public class Trainer {
 
     /** Trains, resuming from {@code checkpoint} when it is not null (exactly, bit for bit). */
     public TrainOutput train(Path checkpoint) {
-        resolveLoss();
-        return new TrainingLoop(this).run(checkpoint);
+        // one writer per output folder; what a killed run left half-written is removed; all before the first step
+        try (OutputDir.Lock lock = OutputDir.lock(Path.of(args.outputDir()))) {
+            OutputDir.removeLeftovers(Path.of(args.outputDir()));
+            resolveLoss();
+            return new TrainingLoop(this).run(checkpoint);
+        }
     }
 
     /** Evaluates on the eval dataset: {@code eval_loss}, metrics with the {@code eval_} prefix, runtime figures. */
