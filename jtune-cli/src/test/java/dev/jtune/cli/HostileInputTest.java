@@ -227,4 +227,11 @@ class HostileInputTest {
         assertContains(ex.all(), "using 128, as transformers clamps to model_max_length");
         assertContains(ex.all(), "Tokens (max_length 128)");
     }
+
+    @Test void aConfigJsonOf20MiB() throws IOException {
+        Path m = copyModel("tiny-bert");
+        String cfg = Files.readString(m.resolve("config.json")).strip();
+        Files.writeString(m.resolve("config.json"), cfg.substring(0, cfg.length() - 1) + ", \"junk\": \"" + "x".repeat(20 << 20) + "\"}");
+        assertBad(train(m, goodTrain()), "config.json has 20", "more than 16777216");
+    }
 }

@@ -198,4 +198,12 @@ class OutputSafetyTest {
         Files.writeString(st, Files.readString(st).substring(0, 40));
         bad(resume(out, out.resolve("checkpoint-2")), "trainer_state.json is not valid JSON", "resume from " + out.resolve("checkpoint-1"));
     }
+
+    @Test void theDemoRunsTwiceInOneFolder() {
+        for (int i = 0; i < 2; i++) {
+            CliTestSupport cli = new CliTestSupport();
+            assertEquals(0, cli.run("demo", "--model", Fixtures.model("tiny-bert").toString(), "--output-dir", dir.resolve("demo").toString(),
+                    "--num-train-epochs", "1", "--no-progress"), cli.all());
+        }
+    }
 }

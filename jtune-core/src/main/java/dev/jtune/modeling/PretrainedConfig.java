@@ -424,6 +424,9 @@ public abstract class PretrainedConfig {
         if (opts.problemType() != null) setProblemType(opts.problemType());
     }
 
+    /** Largest config.json read (16 MiB). */
+    public static final long MAX_CONFIG_BYTES = 16L << 20;
+
     /** Reads a config.json file as a JSON object (errors name the file and the rule). */
     public static ObjectNode readJsonObject(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -432,6 +435,11 @@ public abstract class PretrainedConfig {
         }
         String text;
         try {
+            if (Files.size(file) > MAX_CONFIG_BYTES) {
+                throw new JTuneException(file + " has " + Files.size(file) + " bytes, more than " + MAX_CONFIG_BYTES,
+                        "a config.json is a few KB (a million label names fit in 16 MiB); it is copied into every checkpoint",
+                        "regenerate config.json with save_pretrained, or remove what was added to it");
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new JTuneException("cannot read " + file + ": " + e.getMessage(), "config.json must be a readable UTF-8 file", "check the file's permissions and encoding", e);

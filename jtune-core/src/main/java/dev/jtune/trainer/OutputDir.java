@@ -121,9 +121,11 @@ public final class OutputDir {
         private final Path file;
         private final FileChannel channel;
         private final FileLock lock;
+        private final boolean created;
         private int holds = 1;
 
-        private Lock(Path key, Path file, FileChannel channel, FileLock lock) {
+        private Lock(Path key, Path file, FileChannel channel, FileLock lock, boolean created) {
+            this.created = created;
             this.key = key;
             this.file = file;
             this.channel = channel;
@@ -139,6 +141,12 @@ public final class OutputDir {
                     Files.deleteIfExists(file);
                     lock.release();
                     channel.close();
+                    // a run that stopped before writing anything leaves no folder behind
+                    if (created) {
+                        try (DirectoryStream<Path> ds = Files.newDirectoryStream(key)) {
+                            if (!ds.iterator().hasNext()) Files.deleteIfExists(key);
+                        }
+                    }
                 } catch (IOException ignored) {
                     // the OS releases the lock when the process ends anyway
                 }
@@ -161,6 +169,7 @@ public final class OutputDir {
             }
             Path file = key.resolve(LOCK_FILE);
             FileChannel ch = null;
+            boolean created = !Files.exists(key);
             try {
                 Files.createDirectories(key);
                 ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -183,7 +192,7 @@ public final class OutputDir {
                 ch.truncate(0);
                 ch.write(java.nio.ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
                 ch.force(true);
-                Lock lock = new Lock(key, file, ch, l);
+                Lock lock = new Lock(key, file, ch, l, created);
                 HELD.put(key, lock);
                 return lock;
             } catch (IOException e) {

@@ -2,6 +2,8 @@
  * HF's Trainer: {@link dev.jtune.trainer.TrainingArguments}, {@link dev.jtune.trainer.TrainingPlan} (every decision
  * before the first step, shared with {@code explain}), {@link dev.jtune.trainer.LossDecision}, the façade
  * {@link dev.jtune.trainer.Trainer}, its loop ({@link dev.jtune.trainer.TrainingLoop}), evaluation, checkpoints and
- * callbacks. Reading order: TrainingArguments, TrainingPlan, Trainer, TrainingLoop, CheckpointIO.
+ * callbacks, and {@link dev.jtune.trainer.OutputDir} (the output folder checked before the first step, its lock, no
+ * mixing of runs). Checkpoints are written only when the disk has room and resumed only by the same run (same data,
+ * same run-defining arguments). Reading order: TrainingArguments, TrainingPlan, Trainer, TrainingLoop, CheckpointIO.
  */
 package dev.jtune.trainer;
