@@ -27,7 +27,7 @@ final class TextLines {
      */
     static List<String> read(Path file, long maxRowBytes, long maxFileBytes) {
         try {
-            if (Files.isRegularFile(file) && Files.size(file) > maxFileBytes) throw tooLarge(file, Files.size(file), maxFileBytes);
+            if (Files.isRegularFile(file) && Files.size(file) > maxFileBytes) throw tooLarge(file, Files.size(file) + " bytes", maxFileBytes);
         } catch (IOException e) {
             throw unreadable(file, e);
         }
@@ -44,7 +44,7 @@ final class TextLines {
             int n;
             while ((n = in.read(buf)) > 0) {
                 total += n;
-                if (total > maxFileBytes) throw tooLarge(file, total, maxFileBytes);
+                if (total > maxFileBytes) throw tooLarge(file, "more than " + maxFileBytes + " bytes read", maxFileBytes);
                 int from = 0;
                 for (int i = 0; i < n; i++) {
                     if (buf[i] != '\n') continue;
@@ -88,9 +88,8 @@ final class TextLines {
         return decodeLine(dec, line, start, end);
     }
 
-    private static JTuneException tooLarge(Path file, long size, long max) {
-        return new JTuneException("data file " + file + " is larger than " + max + " bytes (" + (size >= max ? "at least " + size : size)
-                + " read; --max-file-bytes)",
+    private static JTuneException tooLarge(Path file, String size, long max) {
+        return new JTuneException("data file " + file + " is larger than " + max + " bytes (" + size + "; --max-file-bytes)",
                 "a data file is read into memory, so it may hold at most --max-file-bytes bytes, by default a quarter of the Java heap ("
                         + (ReadOptions.defaultMaxFileBytes() >> 20) + " MiB now)",
                 "split the file, or raise the heap (JTUNE_HEAP=8g ./jtune ...) and pass --max-file-bytes");

@@ -27,11 +27,11 @@ final class PickleMachine {
     private static final int MAX_HASH_DEPTH = 64;
     /**
      * Budgets against amplification (a small pickle that builds millions of objects): values pushed and memo
-     * entries. A transformers state dict pushes a few thousand values (bert-large: about 10,000); these are 400x and
-     * 100x that.
+     * entries. A transformers state dict needs about 25 pushes and 6 memo entries per tensor, so these fit 20,000
+     * tensors (the largest encoders have under 2,000 per file), and what they can retain stays well inside a 128 MiB heap.
      */
-    static final int MAX_PUSHES = 4 << 20;
-    static final int MAX_MEMO = 1 << 20;
+    static final int MAX_PUSHES = 1 << 19;
+    static final int MAX_MEMO = 1 << 17;
     private int pushes;
 
     /** A reference to a Python global ({@code module.name}). */
