@@ -37,12 +37,22 @@ public class DataOptions {
             description = "Skip and report bad rows instead of stopping at the first one.")
     boolean skipBadRows;
 
+    @Option(names = {"--max-row-bytes", "--max_row_bytes"}, paramLabel = "BYTES",
+            description = "Longest data row (line) read, in bytes (default 1048576 = 1 MiB).")
+    long maxRowBytes;
+
+    @Option(names = {"--max-file-bytes", "--max_file_bytes"}, paramLabel = "BYTES",
+            description = "Largest data file read, in bytes (default: a quarter of the Java heap, 512 MiB under ./jtune's 2g; "
+                    + "raise the heap with JTUNE_HEAP=8g).")
+    long maxFileBytes;
+
     /** Read options with these columns set (label map and problem type left to the caller). */
     public ReadOptions.Builder readOptions() {
         return ReadOptions.builder()
                 .format(format == null ? null : DataFormat.parse(format))
                 .textColumn(textColumn).textPairColumn(textPairColumn).labelColumn(labelColumn).idColumn(idColumn)
-                .labelSeparator(labelSeparator).skipBadRows(skipBadRows).delimiter(delimiter());
+                .labelSeparator(labelSeparator).skipBadRows(skipBadRows).delimiter(delimiter())
+                .maxRowBytes(maxRowBytes).maxFileBytes(maxFileBytes);
     }
 
     private Character delimiter() {

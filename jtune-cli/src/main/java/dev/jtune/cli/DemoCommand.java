@@ -103,7 +103,8 @@ public class DemoCommand implements Callable<Integer> {
                 "--output-dir", modelDir.toString(), "--max-length", "64", "--per-device-train-batch-size", "16",
                 "--per-device-eval-batch-size", "32", "--num-train-epochs", epochs != null ? epochs : ep,
                 "--learning-rate", learningRate != null ? learningRate : lr, "--warmup-ratio", "0.1", "--logging-steps", "10",
-                "--save-strategy", "no", "--seed", "42"));
+                "--save-strategy", "no", "--seed", "42",
+                "--overwrite-output-dir")); // the demo owns its model folder: a second demo replaces the first
         // bf16 autocast: about 3x faster than fp32 on CPUs with AMX/AVX512-BF16, the same curve to a few decimals
         // (only where the CPU has AMX: elsewhere bf16 on CPU is emulated and slower than fp32)
         if (!fp32 && dev.jtune.torch.Engine.cpuSupportsAmxBf16()) trainArgs.add("--bf16");

@@ -23,6 +23,9 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
         boolean trace = stacktraceRequested(parseResult);
+        for (Throwable c = ex; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof Error) return fatal(c, trace, err);   // e.g. out of memory on a worker thread
+        }
         JTuneException input = inputError(ex);
         int code;
         if (input != null) {
@@ -36,6 +39,32 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         if (trace) ex.printStackTrace(err);
         err.flush();
         return code;
+    }
+
+    /**
+     * The last resort for a {@link Throwable} that no command handled (an {@link Error}: out of memory, stack
+     * overflow, a native link failure): one line naming what ran out and what to do, exit 1.
+     */
+    static int fatal(Throwable t, boolean trace, PrintWriter err) {
+        JTuneException input = inputError(t);
+        if (input != null && !(t instanceof Error)) {
+            err.println("error: " + input.getMessage());
+            if (trace) t.printStackTrace(err);
+            err.flush();
+            return ExitCode.INVALID_INPUT;
+        }
+        if (t instanceof OutOfMemoryError) {
+            Runtime rt = Runtime.getRuntime();
+            err.println("internal error: out of memory (" + oneLine(t) + "; Java heap limit " + (rt.maxMemory() >> 20)
+                    + " MiB); raise it with JTUNE_HEAP=4g, or lower --per-device-train-batch-size / --max-length");
+        } else if (t instanceof StackOverflowError) {
+            err.println("internal error: stack overflow (input nested too deeply, or a bug); rerun with --stacktrace (-x) and report it");
+        } else {
+            err.println("internal error: " + oneLine(t) + (trace ? "" : " (rerun with --stacktrace (-x) for details)"));
+        }
+        if (trace) t.printStackTrace(err);
+        err.flush();
+        return ExitCode.INTERNAL_ERROR;
     }
 
     @Override

@@ -130,6 +130,11 @@ public class ExplainCommand implements Callable<Integer> {
             List<String> texts = new ArrayList<>(), pairs = d.textPairColumn() == null ? null : new ArrayList<>();
             for (Example e : d.examples()) { texts.add(e.text()); if (pairs != null) pairs.add(e.textPair()); }
             List<Encoding> enc = texts.isEmpty() ? List.of() : t.encodeBatch(texts, pairs, maxLength);
+            try {
+                dev.jtune.trainer.Features.checkTokenIds(d, enc, t, plan.config().vocabSize());
+            } catch (JTuneException e) {
+                errors.add(e.getMessage().replace('\n', ' '));
+            }
             int[] lengths = enc.stream().mapToInt(Encoding::lengthWithoutTruncation).sorted().toArray();
             long truncated = enc.stream().filter(Encoding::truncated).count();
             tok.put("max_length", maxLength);

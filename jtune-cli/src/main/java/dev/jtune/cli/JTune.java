@@ -59,6 +59,23 @@ public class JTune implements Callable<Integer> {
         return cl;
     }
 
+    /**
+     * Runs the command line with the one top-level guard: an {@link Error} that escapes a command (out of memory,
+     * a stack overflow, a native library that failed to link) ends with one line and exit 1, no stack trace unless
+     * {@code -x/--stacktrace}. picocli's handlers see only {@link Exception}s; this catches the rest.
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        try {
+            return newCommandLine(out, err).execute(args);
+        } catch (Throwable t) {
+            return ErrorHandler.fatal(t, java.util.Arrays.asList(args).contains("--stacktrace")
+                    || java.util.Arrays.stream(args).anyMatch(a -> a.matches("-[a-wyzA-Z]*x[a-zA-Z]*")), err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("java.awt.headless", "true");
@@ -73,9 +90,7 @@ public class JTune implements Callable<Integer> {
         if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        int code = newCommandLine(out, err).execute(args);
-        out.flush();
-        err.flush();
+        int code = run(args, out, err);
         System.exit(code);
     }
 }

@@ -21,6 +21,7 @@ import dev.jtune.trainer.InputLength;
 import dev.jtune.trainer.TrainedInputs;
 import dev.jtune.trainer.Trainer;
 import dev.jtune.trainer.TrainingPlan;
+import dev.jtune.trainer.OutputDir;
 import dev.jtune.trainer.TrainOutput;
 import dev.jtune.trainer.TrainingArguments;
 import picocli.CommandLine.Command;
@@ -72,6 +73,10 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
     @Option(names = "--args", paramLabel = "FILE.json", description = "HF-style training arguments JSON; flags override it.")
     Path argsFile;
 
+    @Option(names = {"--overwrite-output-dir", "--overwrite_output_dir"},
+            description = "Replace what an earlier run left in --output-dir (its checkpoints and results); without it a non-empty folder is refused.")
+    boolean overwriteOutputDir;
+
     @Option(names = {"--resume-from-checkpoint", "--resume_from_checkpoint"}, arity = "0..1", fallbackValue = "",
             paramLabel = "DIR", description = "Resume from a checkpoint folder (no value: the latest in --output-dir).")
     String resumeFromCheckpoint;
@@ -113,10 +118,6 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             description = "run_glue habit: accepted; train evaluates when --eval (--validation_file) is given, which --do_eval then needs.")
     Boolean doEval;
 
-    @Option(names = {"--overwrite-output-dir", "--overwrite_output_dir"}, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
-            description = "run_glue habit: accepted; jtune writes into an existing --output-dir (files of the same name are replaced) "
-                    + "and resumes only with --resume-from-checkpoint.")
-    Boolean overwriteOutputDir;
 
     @Option(names = {"--auto-find-batch-size", "--auto_find_batch_size"}, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
             description = "HF flag: accepted and ignored; it retries with half the batch after a CUDA out-of-memory error, "
@@ -141,7 +142,9 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         runGlueHabits(out);
         TrainingArguments args = trainingArguments(out);
         Path outputDir = Path.of(args.outputDir());
+        OutputDir.checkUsable(outputDir);
         Path resume = resumeCheckpoint(outputDir);
+        if (!overwriteOutputDir) OutputDir.prepare(outputDir, false, resume != null); // refuses a non-empty folder; removes nothing
         Path modelDir = CliSupport.resolveModel(modelOptions.model);
         TrainingPlan plan = TrainingPlan.builder().modelDir(modelDir).trainFile(trainFile).evalFile(evalFile)
                 .readOptions(data.readOptions()).maxTrainSamples(maxTrainSamples).maxEvalSamples(maxEvalSamples)
@@ -162,13 +165,19 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         for (String w : model.loadReport().warnings()) err.println("warning: " + w);
         for (String w : plan.warnings()) err.println("warning: " + w);
 
-        try (PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir);
+        try (OutputDir.Lock lock = OutputDir.lock(outputDir);
+             PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir);
              ProgressCallback progress = new ProgressCallback()) {
             ConsoleCallback console = new ConsoleCallback(out);
             InputLength length = InputLength.decide(args.maxLength(), "--max-length", null, model.config(), tokenizer.modelMaxLength());
             if (length.warning() != null) {
                 err.println("warning: " + length.warning());
                 args = args.toBuilder().maxLength(length.value()).build(); // what runs is what the logs and training_args.json say
+            }
+            for (Path p : OutputDir.removeLeftovers(outputDir)) out.println("  note: removed " + p.getFileName() + " (left by a killed run)");
+            if (overwriteOutputDir) {
+                List<Path> removed = OutputDir.prepare(outputDir, true, resume != null);
+                if (!removed.isEmpty()) out.println("  note: --overwrite-output-dir removed " + removed.size() + " entries of an earlier run from " + outputDir);
             }
             Trainer.Builder tb = Trainer.builder().model(model).tokenizer(tokenizer).args(args)
                     .trainDataset(train).evalDataset(eval).lossSpec(lossSpec())
@@ -292,10 +301,6 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         if (doTrain != null || doEval != null) {
             out.println("note: --do_train/--do_eval are accepted as in run_glue.py: jtune train always trains"
                     + (evalFile != null ? " and evaluates " + evalFile.getFileName() : ""));
-        }
-        if (Boolean.TRUE.equals(overwriteOutputDir)) {
-            out.println("note: --overwrite_output_dir: jtune always writes into --output-dir (it never resumes by itself; "
-                    + "use --resume-from-checkpoint to continue a run)");
         }
         if (Boolean.TRUE.equals(autoFindBatchSize)) {
             out.println("note: --auto_find_batch_size is ignored: it halves the batch after a CUDA out-of-memory error, "

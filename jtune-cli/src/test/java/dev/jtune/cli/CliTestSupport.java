@@ -18,7 +18,7 @@ final class CliTestSupport {
     final StringWriter err = new StringWriter();
 
     int run(String... args) {
-        return JTune.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        return JTune.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
     }
 
     int run(List<String> args) { return run(args.toArray(String[]::new)); }

@@ -35,7 +35,6 @@ class RunGlueHabitsTest {
                 "--auto_find_batch_size", "--no-progress"), cli.all());
         String o = cli.out.toString();
         assertContains(o, "note: --do_train/--do_eval are accepted");
-        assertContains(o, "note: --overwrite_output_dir");
         assertContains(o, "note: --auto_find_batch_size is ignored");
         JsonNode args = JSON.readTree(out.resolve("training_args.json").toFile());
         assertEquals("steps", args.path("eval_strategy").asText());

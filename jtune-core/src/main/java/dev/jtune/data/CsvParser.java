@@ -69,7 +69,8 @@ final class CsvParser {
                 }
                 if (!quoted) break;
                 if (i + 1 >= lines.size()) {
-                    problem = "a quoted field opened at line " + startLine + " is never closed";
+                    problem = "a quoted field opened at line " + startLine + " is never closed (it swallowed lines " + startLine
+                            + "-" + (i + 1) + ", " + (i + 2 - startLine) + " lines, as one row)";
                     break;
                 }
                 field.append('\n');

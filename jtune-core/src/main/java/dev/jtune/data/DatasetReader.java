@@ -28,7 +28,7 @@ public final class DatasetReader {
     static final List<String> TEXT_GUESSES = List.of("sentence", "text", "sentence1");
     static final List<String> LABEL_GUESSES = List.of("label", "labels", "score");
     static final List<String> ID_GUESSES = List.of("id", "idx");
-    private static final ObjectMapper JSON = new ObjectMapper()
+    private static final ObjectMapper JSON = dev.jtune.io.Json.builder().build()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
@@ -66,7 +66,8 @@ public final class DatasetReader {
                         "the format comes from .csv, .tsv, .jsonl or .json, or from --format",
                         "rename the file or pass --format csv|tsv|jsonl");
             }
-            List<String> lines = TextLines.decode(readBytes());
+            checkReadable();
+            List<String> lines = TextLines.read(file, opts.rowLimit(), opts.fileLimit());
             if (lines.stream().allMatch(l -> l != null && l.isBlank())) {
                 throw new JTuneException("data file " + file + " is empty", "a data file has a header and at least one row",
                         "check the path; for " + format + " put the column names on line 1");
@@ -123,7 +124,7 @@ public final class DatasetReader {
             }
         }
 
-        private byte[] readBytes() {
+        private void checkReadable() {
             if (!Files.exists(file)) {
                 throw new JTuneException("data file " + file.toAbsolutePath() + " does not exist",
                         "the data file must exist and be readable", "check the path (relative paths start at " 
@@ -132,12 +133,6 @@ public final class DatasetReader {
             if (Files.isDirectory(file)) {
                 throw new JTuneException("data file " + file + " is a directory", "a data file is a CSV, TSV or JSONL file",
                         "pass the file inside it");
-            }
-            try {
-                return Files.readAllBytes(file);
-            } catch (IOException e) {
-                throw new JTuneException("data file " + file + " cannot be read: " + e, "the data file must be readable",
-                        "check its permissions", e);
             }
         }
 
@@ -213,7 +208,7 @@ public final class DatasetReader {
                     try {
                         node = JSON.readTree(l);
                     } catch (JsonProcessingException e) {
-                        throw new RowError("malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""),
+                        throw new RowError("malformed JSON: " + dev.jtune.io.Json.describe(e),
                                 "each line is one complete JSON object", "fix the JSON on this line");
                     }
                     if (node == null || !node.isObject()) {

@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * {@link #readFields}; every key of the file is kept, so a saved config.json holds what the source held.
  */
 public abstract class PretrainedConfig {
-    protected static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    protected static final ObjectMapper JSON = dev.jtune.io.Json.builder().build().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     /** Keys this base class owns (labels, problem type, architectures); everything else is the family's or kept. */
@@ -84,12 +84,57 @@ public abstract class PretrainedConfig {
     /** {@code vocab_size}. */
     public abstract int vocabSize();
 
+    /**
+     * Upper bounds on config.json sizes, checked when the config is read, before anything is allocated. Each is far
+     * above any released encoder (xlm-roberta-xl: 36 layers, hidden 2560, vocab 250,002; deberta-v2-xxlarge: 48
+     * layers, hidden 1536) and far below what would exhaust a machine while the model is built.
+     */
+    public static final class Bounds {
+        private Bounds() {}
+        public static final int MAX_LAYERS = 1024;
+        public static final int MAX_HIDDEN = 1 << 16;
+        public static final int MAX_INTERMEDIATE = 1 << 18;
+        public static final int MAX_HEADS = 1 << 12;
+        public static final int MAX_VOCAB = 1 << 24;
+        public static final int MAX_POSITIONS = 1 << 24;
+        public static final int MAX_TYPE_VOCAB = 1 << 16;
+        /** num_labels, id2label entries, --num-labels. */
+        public static final int MAX_LABELS = 1 << 17;
+    }
+
+    /**
+     * The model's approximate parameter count from its sizes (embeddings and encoder layers), used to refuse a config
+     * whose weights cannot fit this machine's memory before any layer is built; -1 when the family gives none.
+     */
+    public long estimatedParameters() { return -1; }
+
+    /** Embedding tables plus {@code layers} × (attention 4·h² + feed-forward 2·h·i). */
+    protected static long estimate(long vocab, long positions, long hidden, long layers, long intermediate) {
+        return (vocab + positions) * hidden + layers * (4 * hidden * hidden + 2 * hidden * intermediate);
+    }
+
+    /** Physical memory of this machine in bytes (Long.MAX_VALUE when unknown). */
+    static long physicalMemory() {
+        try {
+            var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.OperatingSystemMXBean sun) return sun.getTotalMemorySize();
+        } catch (RuntimeException | LinkageError ignored) {
+            // fall through: no bound
+        }
+        return Long.MAX_VALUE;
+    }
+
     // ---- labels -------------------------------------------------------------------------------------------
 
     public int numLabels() { return id2label.size(); }
 
     /** HF's setter: regenerates {@code id2label = {i: "LABEL_i"}} when the count changes. */
     public PretrainedConfig setNumLabels(int n) {
+        if (n > Bounds.MAX_LABELS) {
+            throw new JTuneException("num_labels is " + n + " (config.json \"num_labels\", CLI --num-labels)",
+                    "num_labels must be at most " + Bounds.MAX_LABELS + " (a head with more outputs is not a classifier jtune can train)",
+                    "fix num_labels in config.json or --num-labels");
+        }
         if (n < 1) {
             throw new JTuneException("num_labels is " + n + " (config.json \"num_labels\", CLI --num-labels)",
                     "a classification head needs at least 1 output (1 = regression, 2+ = classes)",
@@ -110,6 +155,10 @@ public abstract class PretrainedConfig {
                         "id2label must map every id 0..num_labels-1 exactly once",
                         "renumber the labels from 0 without gaps");
             }
+        }
+        if (m.size() > Bounds.MAX_LABELS) {
+            throw new JTuneException("id2label has " + m.size() + " entries (config.json \"id2label\")",
+                    "num_labels must be at most " + Bounds.MAX_LABELS, "fix id2label in config.json");
         }
         if (m.isEmpty()) throw new JTuneException("id2label is empty (config.json \"id2label\")",
                 "a classification head needs at least one label", "give at least one label or remove id2label");
@@ -255,14 +304,30 @@ public abstract class PretrainedConfig {
                         "a dropout probability must lie in [0, 1]", "fix " + d.getKey() + " in config.json (0.1 is usual)");
             }
         }
+        for (String eps : List.of("layer_norm_eps", "norm_eps")) {
+            JsonNode n = o.get(eps);
+            if (n != null && n.isNumber() && !(n.asDouble() > 0 && Double.isFinite(n.asDouble()))) {
+                throw new JTuneException(eps + " is " + n + " in " + source, eps + " must be a positive number (it keeps LayerNorm from dividing by zero)",
+                        "fix " + eps + " in config.json (1e-12 for BERT, 1e-5 for RoBERTa and ModernBERT, 1e-7 for DeBERTa)");
+            }
+        }
+        long params = c.estimatedParameters();
+        long physical = physicalMemory();
+        if (params > 0 && params > physical / 4) {   // fp32 weights alone
+            throw new JTuneException(source + " describes a model of about " + String.format(java.util.Locale.ROOT, "%.1f", params / 1e9)
+                    + " billion parameters (" + (params * 4 >> 30) + " GiB of fp32 weights), more than this machine's "
+                    + (physical >> 30) + " GiB of memory",
+                    "the sizes in config.json (hidden_size, num_hidden_layers, intermediate_size, vocab_size) must describe a model that fits in memory",
+                    "check those fields in config.json; they must match the checkpoint");
+        }
         for (String k : COMMON_KEYS) o.remove(k);
         c.extra.setAll(o);
         return config;
     }
 
     private static int labelCount(JsonNode n, String key, String source) {
-        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            throw new JTuneException(key + " is " + n + " in " + source, key + " must be a positive integer",
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 1 || n.asInt() > Bounds.MAX_LABELS) {
+            throw new JTuneException(key + " is " + n + " in " + source, key + " must be a positive integer no larger than " + Bounds.MAX_LABELS,
                     "fix " + key + " in config.json, or remove it and give id2label");
         }
         return n.asInt();
@@ -359,6 +424,9 @@ public abstract class PretrainedConfig {
         if (opts.problemType() != null) setProblemType(opts.problemType());
     }
 
+    /** Largest config.json read (16 MiB). */
+    public static final long MAX_CONFIG_BYTES = 16L << 20;
+
     /** Reads a config.json file as a JSON object (errors name the file and the rule). */
     public static ObjectNode readJsonObject(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -367,6 +435,11 @@ public abstract class PretrainedConfig {
         }
         String text;
         try {
+            if (Files.size(file) > MAX_CONFIG_BYTES) {
+                throw new JTuneException(file + " has " + Files.size(file) + " bytes, more than " + MAX_CONFIG_BYTES,
+                        "a config.json is a few KB (a million label names fit in 16 MiB); it is copied into every checkpoint",
+                        "regenerate config.json with save_pretrained, or remove what was added to it");
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new JTuneException("cannot read " + file + ": " + e.getMessage(), "config.json must be a readable UTF-8 file", "check the file's permissions and encoding", e);
@@ -380,8 +453,7 @@ public abstract class PretrainedConfig {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new JTuneException(source + " is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage(),
+            throw new JTuneException(source + " is not valid JSON (" + dev.jtune.io.Json.describe(e) + ")",
                     "config.json must be a JSON object as written by transformers' save_pretrained", "fix or regenerate config.json");
         }
         if (root == null || !root.isObject()) {
@@ -466,6 +538,17 @@ public abstract class PretrainedConfig {
             }
             n.forEach(x -> out.add(x.asText()));
             return out;
+        }
+
+        /** A count that may be 0 (e.g. {@code type_vocab_size}), with an upper bound checked before anything is allocated. */
+        public int countField(String name, int dflt, int max) {
+            int v = intField(name, dflt);
+            if (v < 0 || v > max) {
+                throw new JTuneException(name + " is " + v + " in " + source,
+                        name + " must be an integer from 0 to " + max + " (a larger value cannot be a real encoder)",
+                        "fix " + name + " in config.json");
+            }
+            return v;
         }
 
         /** A positive size with an upper bound checked before anything is allocated. */

@@ -1,5 +1,6 @@
 package dev.jtune.trainer;
 
+import dev.jtune.JTuneException;
 import dev.jtune.data.Dataset;
 import dev.jtune.data.Example;
 import dev.jtune.data.LabelKind;
@@ -31,16 +32,39 @@ public final class Features {
 
     /** Tokenises every example (text, optional pair) with truncation to {@code maxLength}. */
     public static Features tokenize(Dataset dataset, PreTrainedTokenizer tokenizer, int maxLength) {
-        return tokenize(dataset, tokenizer, maxLength, false);
+        return tokenize(dataset, tokenizer, maxLength, false, Integer.MAX_VALUE);
     }
 
     /**
      * As {@link #tokenize(Dataset, PreTrainedTokenizer, int)}; for token tags, word tags are aligned to sub-tokens
      * ({@link WordAlignment}): only the first sub-token of a word counts, or every sub-token with
      * {@code labelAllTokens} (B- becomes I- on continuations). Per-token labels are used as given (cut or padded
-     * with -100 to the encoding's length).
+     * with -100 to the encoding's length). Every token id is checked against the model's embedding table
+     * ({@code vocab_size}): a tokenizer larger than the embedding is an error naming the id, the row and both sizes,
+     * before the first step (libtorch would fail with "index out of range in self").
      */
-    public static Features tokenize(Dataset dataset, PreTrainedTokenizer tokenizer, int maxLength, boolean labelAllTokens) {
+    public static Features tokenize(Dataset dataset, PreTrainedTokenizer tokenizer, int maxLength, boolean labelAllTokens, int vocabSize) {
+        Features f = tokenizeUnchecked(dataset, tokenizer, maxLength, labelAllTokens);
+        checkTokenIds(dataset, f.encodings, tokenizer, vocabSize);
+        return f;
+    }
+    /** The check of {@link #tokenize(Dataset, PreTrainedTokenizer, int, int)} on encodings of {@code dataset}'s rows, in order. */
+    public static void checkTokenIds(Dataset dataset, List<Encoding> encodings, PreTrainedTokenizer tokenizer, int vocabSize) {
+        for (int i = 0; i < encodings.size(); i++) {
+            for (long id : encodings.get(i).inputIds()) {
+                if (id >= vocabSize || id < 0) {
+                    Example e = dataset.examples().get(i);
+                    throw new JTuneException("token id " + id + " of row " + (i + 1) + " of " + dataset.file()
+                            + (e.id() != null ? " (id " + e.id() + ")" : "") + " is outside the model's embedding table (vocab_size "
+                            + vocabSize + " in config.json; the tokenizer has " + tokenizer.vocabSize() + " tokens)",
+                            "every token id must be smaller than vocab_size: the tokenizer and the model must belong together",
+                            "use the tokenizer saved with this model (tokenizer.json of the same checkpoint), or resize the model's embeddings in Python first");
+                }
+            }
+        }
+    }
+
+    private static Features tokenizeUnchecked(Dataset dataset, PreTrainedTokenizer tokenizer, int maxLength, boolean labelAllTokens) {
         if (dataset.labelKind() == LabelKind.TOKEN_TAGS || dataset.examples().stream().anyMatch(e -> e.tokenTags() != null)) {
             return tokenizeTokens(dataset, tokenizer, maxLength, labelAllTokens);
         }

@@ -123,21 +123,39 @@ public class Trainer {
         return lossDescription;
     }
 
+    private InputLength maxLength;
+
+    /**
+     * {@code max_length} clamped to what the model accepts (the tokenizer's {@code model_max_length} and the position
+     * table: {@link InputLength}, the one rule train, explain, evaluate and predict share); warns once when clamped.
+     */
+    synchronized int maxLength() {
+        if (maxLength == null) {
+            maxLength = InputLength.decide(args.maxLength(), "max_length (--max-length)", null, model.config(), tokenizer.modelMaxLength());
+            if (maxLength.warning() != null) LOG.log(System.Logger.Level.WARNING, maxLength.warning());
+        }
+        return maxLength.value();
+    }
+
+    private Features tokenize(Dataset data) {
+        return Features.tokenize(data, tokenizer, maxLength(), labelAllTokens, model.config().vocabSize());
+    }
+
     Features trainFeatures() {
         if (trainFeatures == null) {
             if (trainDataset == null) throw new JTuneException("no training data", "train() needs a train dataset (CLI --train)", "pass --train FILE");
             trainDataset.validateForTraining();
-            trainFeatures = Features.tokenize(trainDataset, tokenizer, args.maxLength(), labelAllTokens);
+            trainFeatures = tokenize(trainDataset);
             if (trainFeatures.lostWords() > 0) {
                 LOG.log(System.Logger.Level.WARNING, trainFeatures.lostWords() + " tagged words of " + trainDataset.file()
-                        + " lost every token to truncation at max_length " + args.maxLength() + " (their tags are not learned; raise --max-length)");
+                        + " lost every token to truncation at max_length " + maxLength() + " (their tags are not learned; raise --max-length)");
             }
         }
         return trainFeatures;
     }
 
     Features evalFeatures() {
-        if (evalFeatures == null && evalDataset != null) evalFeatures = Features.tokenize(evalDataset, tokenizer, args.maxLength(), labelAllTokens);
+        if (evalFeatures == null && evalDataset != null) evalFeatures = tokenize(evalDataset);
         return evalFeatures;
     }
 
@@ -211,9 +229,13 @@ public class Trainer {
 
     /** Trains, resuming from {@code checkpoint} when it is not null (exactly, bit for bit). */
     public TrainOutput train(Path checkpoint) {
-        resolveLoss();
-        checkMetricForBestModel();
-        return new TrainingLoop(this).run(checkpoint);
+        // one writer per output folder; what a killed run left half-written is removed; all before the first step
+        try (OutputDir.Lock lock = OutputDir.lock(Path.of(args.outputDir()))) {
+            OutputDir.removeLeftovers(Path.of(args.outputDir()));
+            resolveLoss();
+            checkMetricForBestModel();
+            return new TrainingLoop(this).run(checkpoint);
+        }
     }
 
     /** Evaluates on the eval dataset: {@code eval_loss}, metrics with the {@code eval_} prefix, runtime figures. */
@@ -243,13 +265,13 @@ public class Trainer {
     /** Evaluates another dataset (e.g. the CLI's {@code evaluate --data}), without touching the log history. */
     public Map<String, Double> evaluate(Dataset data) {
         resolveLoss();
-        return EvaluationLoop.run(this, Features.tokenize(data, tokenizer, args.maxLength(), labelAllTokens), "eval", metricsFor()).metrics();
+        return EvaluationLoop.run(this, tokenize(data), "eval", metricsFor()).metrics();
     }
 
     /** HF {@code predict}: raw logits (N, C), labels when present, metrics with the {@code test_} prefix. */
     public PredictionOutput predict(Dataset data) {
         resolveLoss();
-        var r = EvaluationLoop.run(this, Features.tokenize(data, tokenizer, args.maxLength(), labelAllTokens), "test", metricsFor());
+        var r = EvaluationLoop.run(this, tokenize(data), "test", metricsFor());
         return new PredictionOutput(r.logits(), r.prediction(), r.metrics());
     }
 

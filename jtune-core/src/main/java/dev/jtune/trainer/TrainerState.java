@@ -141,7 +141,7 @@ public final class TrainerState {
     /** Writes {@link #toJson()} atomically. */
     public void saveToJson(Path file) { AtomicFiles.writeString(file, toJson()); }
 
-    private static final ObjectMapper READER = JsonMapper.builder()
+    private static final ObjectMapper READER = dev.jtune.io.Json.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     public static TrainerState loadFromJson(Path file) {
@@ -198,6 +198,11 @@ public final class TrainerState {
         } catch (ClassCastException | NullPointerException e) {
             throw new JTuneException(source + " has a field of the wrong type (" + e.getMessage() + ")",
                     TRAINER_STATE_NAME + " must have HF TrainerState field types", "restore the file from the checkpoint", e);
+        }
+        if (s.globalStep < 0 || s.maxSteps < 0 || s.epoch != null && !(s.epoch >= 0)) {
+            throw new JTuneException(source + " has global_step " + s.globalStep + ", max_steps " + s.maxSteps + ", epoch " + s.epoch,
+                    TRAINER_STATE_NAME + " counts steps and epochs from 0 up: none can be negative",
+                    "the file is damaged; resume from another checkpoint");
         }
         return s;
     }

@@ -447,7 +447,7 @@ public record TrainingArguments(
 
     // ---------------------------------------------------------------- JSON
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = dev.jtune.io.Json.builder().build();
 
     /** JSON with HF snake_case keys (enums as HF strings), in field order, formatted as HF's {@code to_json_string}. */
     public String toJson() {
@@ -485,8 +485,7 @@ public record TrainingArguments(
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new JTuneException("training arguments " + source + " are not valid JSON: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ")",
+            throw new JTuneException("training arguments " + source + " are not valid JSON: " + dev.jtune.io.Json.describe(e),
                     "the file must be one JSON object", "fix the JSON syntax", e);
         }
         if (root == null || !root.isObject()) {

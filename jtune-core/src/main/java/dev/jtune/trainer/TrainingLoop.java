@@ -28,6 +28,7 @@ final class TrainingLoop {
     private final Trainer trainer;
     private final TrainingArguments args;
     private final TaskModel model;
+    private String dataFingerprint;
 
     TrainingLoop(Trainer trainer) {
         this.trainer = trainer;
@@ -66,7 +67,7 @@ final class TrainingLoop {
         TrainerState state = TrainerState.forTraining(args, total, numEpochs, args.perDeviceTrainBatchSize());
         CheckpointIO.LoopState loop = new CheckpointIO.LoopState(0, 0, 0, 0);
         if (resumeFrom != null) {
-            var restored = CheckpointIO.load(resumeFrom, model, opt);
+            var restored = CheckpointIO.load(resumeFrom, model, opt, args, train.dataset());
             state = restored.getKey();
             loop = restored.getValue();
             LOG.log(System.Logger.Level.INFO, "resuming from " + resumeFrom + " at global step " + state.globalStep());
@@ -246,7 +247,8 @@ final class TrainingLoop {
             if (newBest || (state.bestGlobalStep() != null && state.bestGlobalStep() == state.globalStep())) {
                 state.bestModelCheckpoint(out.resolve(CheckpointRotation.PREFIX_CHECKPOINT_DIR + "-" + state.globalStep()).toString());
             }
-            CheckpointIO.save(out, model, trainer.tokenizer(), opt, state, args, loop, sched);
+            if (dataFingerprint == null) dataFingerprint = CheckpointIO.fingerprint(trainer.trainFeatures().dataset());
+            CheckpointIO.save(out, model, trainer.tokenizer(), opt, state, args, loop, sched, dataFingerprint);
             CheckpointRotation.rotate(out, args.saveTotalLimit(), state.bestModelCheckpoint());
             cb.onSave(args, state, control);
             control.shouldSave(false);

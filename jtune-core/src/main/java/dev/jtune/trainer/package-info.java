@@ -5,6 +5,8 @@
  * callbacks. Decisions shared with the CLI's evaluate and predict: {@link dev.jtune.trainer.InputLength} (max_length:
  * the flag, else what training used, clamped to the model's limit), {@link dev.jtune.trainer.DecisionThresholds} (the one
  * multi-label threshold rule) and {@link dev.jtune.trainer.TrainedInputs} (the columns a model was trained on).
- * Reading order: TrainingArguments, TrainingPlan, Trainer, TrainingLoop, CheckpointIO.
+ * {@link dev.jtune.trainer.OutputDir}: the output folder checked before the first step, its lock, no
+ * mixing of runs. Checkpoints are written only when the disk has room and resumed only by the same run (same data,
+ * same run-defining arguments). Reading order: TrainingArguments, TrainingPlan, Trainer, TrainingLoop, CheckpointIO.
  */
 package dev.jtune.trainer;

@@ -80,4 +80,57 @@ class TrainerFaultsTest {
             }
         }
     }
+
+    @Test
+    void aFullDiskStopsBeforeWritingNamesTheDiskAndTheSpaceAndKeepsTheLastCheckpoint() throws Exception {
+        JsonNode c = Json.read(Fixtures.cases().resolve("train-single.json"));
+        Path dir = Fixtures.model("tiny-bert-single");
+        Path out = tmp.resolve("out");
+        var real = CheckpointIO.usableSpace;
+        try (PreTrainedTokenizer tok = AutoTokenizer.fromPretrained(dir)) {
+            BertForSequenceClassification m = BertForSequenceClassification.fromPretrained(dir);
+            long weights = 0;
+            for (var t : m.namedParameters().values()) weights += t.numel() * 4;
+            long need = 3 * weights + (4L << 20);
+            Trainer t = Trainer.builder().model(m).tokenizer(tok)
+                    .args(TrainFixtures.args(c, out).maxSteps(8).saveStrategy(SaveStrategy.STEPS).saveSteps(4).build())
+                    .trainDataset(TrainFixtures.dataset(c, m)).callback(new TrainerCallback() {
+                        @Override public void onSave(TrainingArguments a, TrainerState s, TrainerControl ctl) {
+                            if (s.globalStep() == 4) CheckpointIO.usableSpace = p -> 1L << 20; // the disk fills up: 1 MiB left
+                        }
+                    }).build();
+            JTuneException e = assertThrows(JTuneException.class, t::train);
+            String msg = e.getMessage();
+            assertTrue(msg.contains("checkpoint-8 was not saved"), msg);
+            assertTrue(msg.contains("has 1.0 MiB free"), msg);
+            assertTrue(msg.contains(String.format(java.util.Locale.ROOT, "needs about %.1f MiB", need / (double) (1L << 20))), msg);
+            assertTrue(msg.contains("the previous checkpoint " + out.resolve("checkpoint-4") + " is kept"), msg);
+            assertTrue(msg.contains("--resume-from-checkpoint " + out.resolve("checkpoint-4")), msg);
+            assertTrue(Files.isRegularFile(out.resolve("checkpoint-4/optimizer.pt")), "the previous checkpoint is kept");
+            assertFalse(Files.exists(out.resolve("checkpoint-8")));
+            try (var s = Files.list(out)) {
+                assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".tmp-")), "no temporary folder left");
+            }
+            assertFalse(Files.exists(out.resolve(OutputDir.LOCK_FILE)), "the lock is released");
+        } finally {
+            CheckpointIO.usableSpace = real;
+        }
+    }
+
+    @Test
+    void leftoverTemporaryFoldersAreRemovedAtTheNextStart() throws Exception {
+        JsonNode c = Json.read(Fixtures.cases().resolve("train-single.json"));
+        Path dir = Fixtures.model("tiny-bert-single");
+        Path out = tmp.resolve("out");
+        Path leftover = Files.createDirectories(out.resolve("checkpoint-3.tmp-abc123"));
+        Files.writeString(leftover.resolve("optimizer.pt"), "half written");
+        Path leftoverFile = Files.writeString(out.resolve("config.json.tmp-xyz"), "{");
+        try (PreTrainedTokenizer tok = AutoTokenizer.fromPretrained(dir)) {
+            BertForSequenceClassification m = BertForSequenceClassification.fromPretrained(dir);
+            Trainer.builder().model(m).tokenizer(tok).args(TrainFixtures.args(c, out).maxSteps(1).build())
+                    .trainDataset(TrainFixtures.dataset(c, m)).build().train();
+        }
+        assertFalse(Files.exists(leftover));
+        assertFalse(Files.exists(leftoverFile));
+    }
 }

@@ -25,6 +25,14 @@ import java.util.Set;
  */
 final class PickleMachine {
     private static final int MAX_HASH_DEPTH = 64;
+    /**
+     * Budgets against amplification (a small pickle that builds millions of objects): values pushed and memo
+     * entries. A transformers state dict needs about 25 pushes and 6 memo entries per tensor, so these fit 20,000
+     * tensors (the largest encoders have under 2,000 per file), and what they can retain stays well inside a 128 MiB heap.
+     */
+    static final int MAX_PUSHES = 1 << 19;
+    static final int MAX_MEMO = 1 << 17;
+    private int pushes;
 
     /** A reference to a Python global ({@code module.name}). */
     record Global(String module, String name) {
@@ -144,10 +152,10 @@ final class PickleMachine {
                 case 'e' -> { List<Object> items = popMark(); asList(peek()).addAll(items); }
                 case 's' -> { Object v = pop(); Object k = pop(); setItems(asMap(peek()), List.of(nn(k), nn(v))); }
                 case 'u' -> { List<Object> items = popMark(); setItems(asMap(peek()), items); }
-                case 'p' -> memo.put(parseMemoKey(readLine()), peek());
-                case 'q' -> memo.put((long) u8(), peek());
-                case 'r' -> memo.put(in.getInt(require(4)) & 0xffffffffL, peek());
-                case 0x94 -> memo.put((long) memo.size(), peek());
+                case 'p' -> memoPut(parseMemoKey(readLine()), peek());
+                case 'q' -> memoPut((long) u8(), peek());
+                case 'r' -> memoPut(in.getInt(require(4)) & 0xffffffffL, peek());
+                case 0x94 -> memoPut((long) memo.size(), peek());
                 case 'g' -> push(memoGet(parseMemoKey(readLine())));
                 case 'h' -> push(memoGet(u8()));
                 case 'j' -> push(memoGet(in.getInt(require(4)) & 0xffffffffL));
@@ -187,7 +195,15 @@ final class PickleMachine {
 
     // ---- stack and memo -------------------------------------------------------------------------------------
 
-    private void push(Object o) { stack.add(o); }
+    private void push(Object o) {
+        if (++pushes > MAX_PUSHES) throw error("more than " + MAX_PUSHES + " values built (a state dict needs a few thousand)");
+        stack.add(o);
+    }
+
+    private void memoPut(long key, Object value) {
+        if (memo.size() >= MAX_MEMO && !memo.containsKey(key)) throw error("more than " + MAX_MEMO + " memo entries");
+        memo.put(key, value);
+    }
 
     private Object pop() {
         if (stack.isEmpty() || (!marks.isEmpty() && marks.get(marks.size() - 1) == stack.size())) {

@@ -52,7 +52,11 @@ public final class SafeTensors {
 
     private record Entry(String name, DType dtype, long[] shape, long begin, long end) {}
 
-    /** Reads a whole safetensors file into heap buffers (only the byte ranges the header declares). */
+    /**
+     * Reads a safetensors file: the header is checked completely (offsets within the file, no overlaps, shapes that
+     * match the byte counts) before anything else, then each tensor is a read-only memory map of its byte range, so
+     * the file's size is bounded by the disk, not the heap (a tensor's bytes are read when it is used).
+     */
     public static SafeTensorsFile read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -90,8 +94,10 @@ public final class SafeTensors {
                             + " bytes", "jtune reads tensors of at most 2 GiB each",
                             "split the tensor or use a smaller model");
                 }
-                ByteBuffer data = readRange(ch, dataStart + e.begin, (int) len);
-                tensors.put(e.name, new RawTensor(e.dtype, e.shape, data));
+                // memory-mapped, not copied: nothing is read until a tensor is used, so a checkpoint larger than the
+                // heap loads, and tensors the model does not use (pretraining heads, ...) cost no memory at all
+                ByteBuffer data = len == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin, len);
+                tensors.put(e.name, new RawTensor(e.dtype, e.shape, data.order(ByteOrder.LITTLE_ENDIAN)));
             }
             return new SafeTensorsFile(tensors, metadata);
         } catch (NoSuchFileException e) {

@@ -184,13 +184,23 @@ public final class TorchPickle {
                 ByteBuffer slice = src.duplicate().position((int) (offset * es)).limit((int) ((offset + numel) * es));
                 return new RawTensor(storage.dtype(), size, slice);
             }
+            copiedBytes += numel * es;
+            if (copiedBytes > 2 * storageTotal + (64L << 20)) {
+                throw invalid("its strided views copy " + copiedBytes + " bytes out of " + storageTotal
+                        + " bytes of storages (a state dict's views copy at most what its storages hold)");
+            }
             return new RawTensor(storage.dtype(), size, gather(src, es, offset, size, stride, numel));
         }
+
+        /** Bytes of storages read so far, and bytes copied out of them for strided views (amplification budget). */
+        private long storageTotal, copiedBytes;
 
         private ByteBuffer storageBytes(Storage s) {
             ByteBuffer b = storageBytes.get(s.key());
             if (b == null) {
-                b = zip.storage(s.key(), Math.multiplyExact(s.numel(), (long) s.dtype().size()));
+                long bytes = Math.multiplyExact(s.numel(), (long) s.dtype().size());
+                b = zip.storage(s.key(), bytes);
+                storageTotal += bytes;
                 storageBytes.put(s.key(), b);
             }
             return b.duplicate().order(ByteOrder.LITTLE_ENDIAN);

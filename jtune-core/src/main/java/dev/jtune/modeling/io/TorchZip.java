@@ -108,8 +108,19 @@ final class TorchZip implements AutoCloseable {
             throw new JTuneException("pytorch_model.bin " + file + ": storage " + key + " has " + bytes + " bytes",
                     "jtune reads storages of at most 2 GiB each", FIX);
         }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (storagesRead + bytes > heap / 4 * 3) {
+            throw new JTuneException("pytorch_model.bin " + file + ": its storages hold more than " + (storagesRead + bytes >> 20)
+                    + " MiB, more than three quarters of the Java heap (" + (heap >> 20) + " MiB)",
+                    "a pytorch_model.bin is read into the heap (safetensors files are memory-mapped instead)",
+                    "convert the checkpoint to safetensors (save_pretrained(..., safe_serialization=True)), or raise the heap (JTUNE_HEAP=8g)");
+        }
+        storagesRead += bytes;
         return readEntry(e, (int) bytes, (int) bytes);
     }
+
+    /** Bytes of storages read so far (budget: three quarters of the heap). */
+    private long storagesRead;
 
     /** Reads {@code exact} bytes (or, when -1, everything up to {@code max}). */
     private ByteBuffer readEntry(ZipEntry e, int exact, int max) {

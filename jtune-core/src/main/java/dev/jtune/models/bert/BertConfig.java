@@ -1,6 +1,7 @@
 package dev.jtune.models.bert;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import static dev.jtune.modeling.PretrainedConfig.Bounds.*;
 import dev.jtune.JTuneException;
 import dev.jtune.modeling.PretrainedConfig;
 
@@ -37,16 +38,16 @@ public final class BertConfig extends PretrainedConfig {
 
     @Override
     protected void readFields(JsonFields f) {
-        vocabSize = f.intField("vocab_size", vocabSize);
-        hiddenSize = f.intField("hidden_size", hiddenSize);
-        numHiddenLayers = f.intField("num_hidden_layers", numHiddenLayers);
-        numAttentionHeads = f.intField("num_attention_heads", numAttentionHeads);
-        intermediateSize = f.intField("intermediate_size", intermediateSize);
+        vocabSize = f.sizeField("vocab_size", vocabSize, MAX_VOCAB);
+        hiddenSize = f.sizeField("hidden_size", hiddenSize, MAX_HIDDEN);
+        numHiddenLayers = f.sizeField("num_hidden_layers", numHiddenLayers, MAX_LAYERS);
+        numAttentionHeads = f.sizeField("num_attention_heads", numAttentionHeads, MAX_HEADS);
+        intermediateSize = f.sizeField("intermediate_size", intermediateSize, MAX_INTERMEDIATE);
         hiddenAct = f.textField("hidden_act", hiddenAct);
         hiddenDropoutProb = f.doubleField("hidden_dropout_prob", hiddenDropoutProb);
         attentionProbsDropoutProb = f.doubleField("attention_probs_dropout_prob", attentionProbsDropoutProb);
-        maxPositionEmbeddings = f.intField("max_position_embeddings", maxPositionEmbeddings);
-        typeVocabSize = f.intField("type_vocab_size", typeVocabSize);
+        maxPositionEmbeddings = f.sizeField("max_position_embeddings", maxPositionEmbeddings, MAX_POSITIONS);
+        typeVocabSize = f.countField("type_vocab_size", typeVocabSize, MAX_TYPE_VOCAB);
         layerNormEps = f.doubleField("layer_norm_eps", layerNormEps);
         positionEmbeddingType = f.textField("position_embedding_type", positionEmbeddingType);
         useCache = f.boolField("use_cache", useCache);
@@ -103,6 +104,9 @@ public final class BertConfig extends PretrainedConfig {
 
     @Override
     public int vocabSize() { return vocabSize; }
+
+    @Override
+    public long estimatedParameters() { return estimate(vocabSize, maxPositionEmbeddings, hiddenSize, numHiddenLayers, intermediateSize); }
 
     public int headSize() { return hiddenSize / numAttentionHeads; }
 

@@ -1,6 +1,7 @@
 package dev.jtune.models.deberta_v2;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import static dev.jtune.modeling.PretrainedConfig.Bounds.*;
 import dev.jtune.JTuneException;
 import dev.jtune.modeling.PretrainedConfig;
 
@@ -56,16 +57,16 @@ public final class DebertaV2Config extends PretrainedConfig {
 
     @Override
     protected void readFields(JsonFields f) {
-        vocabSize = f.sizeField("vocab_size", vocabSize, 10_000_000);
-        hiddenSize = f.sizeField("hidden_size", hiddenSize, 1 << 16);
-        numHiddenLayers = f.intField("num_hidden_layers", numHiddenLayers);
-        numAttentionHeads = f.sizeField("num_attention_heads", numAttentionHeads, 1 << 12);
-        intermediateSize = f.sizeField("intermediate_size", intermediateSize, 1 << 18);
+        vocabSize = f.sizeField("vocab_size", vocabSize, MAX_VOCAB);
+        hiddenSize = f.sizeField("hidden_size", hiddenSize, MAX_HIDDEN);
+        numHiddenLayers = f.sizeField("num_hidden_layers", numHiddenLayers, MAX_LAYERS);
+        numAttentionHeads = f.sizeField("num_attention_heads", numAttentionHeads, MAX_HEADS);
+        intermediateSize = f.sizeField("intermediate_size", intermediateSize, MAX_INTERMEDIATE);
         hiddenAct = f.textField("hidden_act", hiddenAct);
         hiddenDropoutProb = f.doubleField("hidden_dropout_prob", hiddenDropoutProb);
         attentionProbsDropoutProb = f.doubleField("attention_probs_dropout_prob", attentionProbsDropoutProb);
-        maxPositionEmbeddings = f.sizeField("max_position_embeddings", maxPositionEmbeddings, 1 << 20);
-        typeVocabSize = f.intField("type_vocab_size", typeVocabSize);
+        maxPositionEmbeddings = f.sizeField("max_position_embeddings", maxPositionEmbeddings, MAX_POSITIONS);
+        typeVocabSize = f.countField("type_vocab_size", typeVocabSize, MAX_TYPE_VOCAB);
         layerNormEps = f.doubleField("layer_norm_eps", layerNormEps);
         relativeAttention = f.boolField("relative_attention", relativeAttention);
         maxRelativePositions = f.intField("max_relative_positions", maxRelativePositions);
@@ -74,14 +75,14 @@ public final class DebertaV2Config extends PretrainedConfig {
         posAttType = f.stringList("pos_att_type", List.of()).stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
         shareAttKey = f.boolField("share_att_key", shareAttKey);
         normRelEbd = List.of(f.textField("norm_rel_ebd", "none").toLowerCase(Locale.ROOT).split("\\|")).stream().map(String::trim).toList();
-        embeddingSize = f.sizeField("embedding_size", hiddenSize, 1 << 16);
-        attentionHeadSize = f.intField("attention_head_size", numAttentionHeads > 0 ? hiddenSize / numAttentionHeads : 0);
+        embeddingSize = f.sizeField("embedding_size", hiddenSize, MAX_HIDDEN);
+        attentionHeadSize = f.sizeField("attention_head_size", numAttentionHeads > 0 ? hiddenSize / numAttentionHeads : 0, MAX_HIDDEN);
         poolerDropout = f.doubleField("pooler_dropout", poolerDropout);
         poolerHiddenAct = f.textField("pooler_hidden_act", poolerHiddenAct);
-        poolerHiddenSize = f.intField("pooler_hidden_size", hiddenSize);
+        poolerHiddenSize = f.sizeField("pooler_hidden_size", hiddenSize, MAX_HIDDEN);
         clsDropout = f.optionalDouble("cls_dropout");
-        convKernelSize = f.intField("conv_kernel_size", convKernelSize);
-        convGroups = f.intField("conv_groups", convGroups);
+        convKernelSize = f.countField("conv_kernel_size", convKernelSize, MAX_HIDDEN);
+        convGroups = f.countField("conv_groups", convGroups, MAX_HIDDEN);
         convAct = f.textField("conv_act", convAct);
         validate(f.source());
     }
@@ -134,6 +135,9 @@ public final class DebertaV2Config extends PretrainedConfig {
 
     @Override
     public int vocabSize() { return vocabSize; }
+
+    @Override
+    public long estimatedParameters() { return estimate(vocabSize, maxPositionEmbeddings, Math.max(hiddenSize, embeddingSize), numHiddenLayers, intermediateSize); }
 
     private static final List<String> ACTIVATIONS = List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu", "gelu_python", "tanh");
 

@@ -1,6 +1,7 @@
 package dev.jtune.models.distilbert;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import static dev.jtune.modeling.PretrainedConfig.Bounds.*;
 import dev.jtune.JTuneException;
 import dev.jtune.modeling.PretrainedConfig;
 
@@ -39,13 +40,13 @@ public final class DistilBertConfig extends PretrainedConfig {
 
     @Override
     protected void readFields(JsonFields f) {
-        vocabSize = f.sizeField("vocab_size", vocabSize, 10_000_000);
-        maxPositionEmbeddings = f.sizeField("max_position_embeddings", maxPositionEmbeddings, 1 << 20);
+        vocabSize = f.sizeField("vocab_size", vocabSize, MAX_VOCAB);
+        maxPositionEmbeddings = f.sizeField("max_position_embeddings", maxPositionEmbeddings, MAX_POSITIONS);
         sinusoidalPosEmbds = f.boolField("sinusoidal_pos_embds", sinusoidalPosEmbds);
-        nLayers = f.intField("n_layers", nLayers);
-        nHeads = f.sizeField("n_heads", nHeads, 1 << 12);
-        dim = f.sizeField("dim", dim, 1 << 16);
-        hiddenDim = f.sizeField("hidden_dim", hiddenDim, 1 << 18);
+        nLayers = f.sizeField("n_layers", nLayers, MAX_LAYERS);
+        nHeads = f.sizeField("n_heads", nHeads, MAX_HEADS);
+        dim = f.sizeField("dim", dim, MAX_HIDDEN);
+        hiddenDim = f.sizeField("hidden_dim", hiddenDim, MAX_INTERMEDIATE);
         dropout = f.doubleField("dropout", dropout);
         attentionDropout = f.doubleField("attention_dropout", attentionDropout);
         activation = f.textField("activation", activation);
@@ -81,6 +82,9 @@ public final class DistilBertConfig extends PretrainedConfig {
 
     @Override
     public int vocabSize() { return vocabSize; }
+
+    @Override
+    public long estimatedParameters() { return estimate(vocabSize, maxPositionEmbeddings, dim, nLayers, hiddenDim); }
 
     public int headSize() { return dim / nHeads; }
 

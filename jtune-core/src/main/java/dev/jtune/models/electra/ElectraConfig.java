@@ -1,6 +1,7 @@
 package dev.jtune.models.electra;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import static dev.jtune.modeling.PretrainedConfig.Bounds.*;
 import dev.jtune.JTuneException;
 import dev.jtune.modeling.PretrainedConfig;
 import dev.jtune.models.bert.BertConfig;
@@ -45,17 +46,17 @@ public final class ElectraConfig extends PretrainedConfig {
 
     @Override
     protected void readFields(JsonFields f) {
-        vocabSize = f.intField("vocab_size", vocabSize);
-        embeddingSize = f.intField("embedding_size", embeddingSize);
-        hiddenSize = f.intField("hidden_size", hiddenSize);
-        numHiddenLayers = f.intField("num_hidden_layers", numHiddenLayers);
-        numAttentionHeads = f.intField("num_attention_heads", numAttentionHeads);
-        intermediateSize = f.intField("intermediate_size", intermediateSize);
+        vocabSize = f.sizeField("vocab_size", vocabSize, MAX_VOCAB);
+        embeddingSize = f.sizeField("embedding_size", embeddingSize, MAX_HIDDEN);
+        hiddenSize = f.sizeField("hidden_size", hiddenSize, MAX_HIDDEN);
+        numHiddenLayers = f.sizeField("num_hidden_layers", numHiddenLayers, MAX_LAYERS);
+        numAttentionHeads = f.sizeField("num_attention_heads", numAttentionHeads, MAX_HEADS);
+        intermediateSize = f.sizeField("intermediate_size", intermediateSize, MAX_INTERMEDIATE);
         hiddenAct = f.textField("hidden_act", hiddenAct);
         hiddenDropoutProb = f.doubleField("hidden_dropout_prob", hiddenDropoutProb);
         attentionProbsDropoutProb = f.doubleField("attention_probs_dropout_prob", attentionProbsDropoutProb);
-        maxPositionEmbeddings = f.intField("max_position_embeddings", maxPositionEmbeddings);
-        typeVocabSize = f.intField("type_vocab_size", typeVocabSize);
+        maxPositionEmbeddings = f.sizeField("max_position_embeddings", maxPositionEmbeddings, MAX_POSITIONS);
+        typeVocabSize = f.countField("type_vocab_size", typeVocabSize, MAX_TYPE_VOCAB);
         layerNormEps = f.doubleField("layer_norm_eps", layerNormEps);
         positionEmbeddingType = f.textField("position_embedding_type", positionEmbeddingType);
         useCache = f.boolField("use_cache", useCache);
@@ -97,6 +98,9 @@ public final class ElectraConfig extends PretrainedConfig {
 
     @Override
     public int vocabSize() { return vocabSize; }
+
+    @Override
+    public long estimatedParameters() { return estimate(vocabSize, maxPositionEmbeddings, Math.max(hiddenSize, embeddingSize), numHiddenLayers, intermediateSize); }
 
     /** Whether HF adds {@code embeddings_project} (Linear embedding_size → hidden_size). */
     public boolean projectsEmbeddings() { return embeddingSize != hiddenSize; }

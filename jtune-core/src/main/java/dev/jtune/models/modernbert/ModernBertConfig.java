@@ -1,6 +1,7 @@
 package dev.jtune.models.modernbert;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import static dev.jtune.modeling.PretrainedConfig.Bounds.*;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jtune.JTuneException;
 import dev.jtune.modeling.PretrainedConfig;
@@ -65,20 +66,20 @@ public final class ModernBertConfig extends PretrainedConfig {
 
     @Override
     protected void readFields(JsonFields f) {
-        vocabSize = f.sizeField("vocab_size", vocabSize, 1 << 24);
-        hiddenSize = f.sizeField("hidden_size", hiddenSize, 1 << 16);
-        intermediateSize = f.sizeField("intermediate_size", intermediateSize, 1 << 18);
-        numHiddenLayers = f.sizeField("num_hidden_layers", numHiddenLayers, 1024);
-        numAttentionHeads = f.sizeField("num_attention_heads", numAttentionHeads, 1024);
+        vocabSize = f.sizeField("vocab_size", vocabSize, MAX_VOCAB);
+        hiddenSize = f.sizeField("hidden_size", hiddenSize, MAX_HIDDEN);
+        intermediateSize = f.sizeField("intermediate_size", intermediateSize, MAX_INTERMEDIATE);
+        numHiddenLayers = f.sizeField("num_hidden_layers", numHiddenLayers, MAX_LAYERS);
+        numAttentionHeads = f.sizeField("num_attention_heads", numAttentionHeads, MAX_HEADS);
         hiddenActivation = f.textField("hidden_activation", hiddenActivation);
-        maxPositionEmbeddings = f.sizeField("max_position_embeddings", maxPositionEmbeddings, 1 << 24);
+        maxPositionEmbeddings = f.sizeField("max_position_embeddings", maxPositionEmbeddings, MAX_POSITIONS);
         initializerCutoffFactor = f.has("initializer_cutoff_factor") ? f.doubleField("initializer_cutoff_factor", 2.0)
                 : f.get("initializer_cutoff_factor") == null ? 2.0 : 3.0;
         normEps = f.doubleField("norm_eps", normEps);
         normBias = f.boolField("norm_bias", normBias);
         attentionBias = f.boolField("attention_bias", attentionBias);
         attentionDropout = f.doubleField("attention_dropout", attentionDropout);
-        localAttention = f.sizeField("local_attention", localAttention, 1 << 24);
+        localAttention = f.sizeField("local_attention", localAttention, MAX_POSITIONS);
         embeddingDropout = f.doubleField("embedding_dropout", embeddingDropout);
         mlpBias = f.boolField("mlp_bias", mlpBias);
         mlpDropout = f.doubleField("mlp_dropout", mlpDropout);
@@ -163,6 +164,9 @@ public final class ModernBertConfig extends PretrainedConfig {
 
     @Override
     public int vocabSize() { return vocabSize; }
+
+    @Override
+    public long estimatedParameters() { return estimate(vocabSize, 0, hiddenSize, numHiddenLayers, 2L * intermediateSize); }
 
     public int headDim() { return hiddenSize / numAttentionHeads; }
 

@@ -167,4 +167,39 @@ class TorchPickleTest {
                 () -> TorchPickle.read(TorchCheckpoints.write(tmp, "m.bin", zip)));
         assertTrue(e.getMessage().contains("archive/data/7 is missing"), e.getMessage());
     }
+
+    // ---- amplification budgets (issue 16): small files that would build millions of objects or copy gigabytes
+
+    @Test
+    void refusesAPickleThatMemoizesMillionsOfDicts() throws IOException {
+        Pickle p = new Pickle().proto();
+        for (int i = 0; i <= PickleMachine.MAX_MEMO; i++) p.op('}').op(0x94).op('0');
+        byte[] pkl = p.op('}').op('.').bytes();
+        Path bin = TorchCheckpoints.write(tmp, "memo.bin", TorchCheckpoints.zip("archive", pkl, Map.of()));
+        JTuneException e = assertThrows(JTuneException.class, () -> TorchPickle.read(bin));
+        assertTrue(e.getMessage().contains("more than " + PickleMachine.MAX_MEMO + " memo entries"), e.getMessage());
+    }
+
+    @Test
+    void refusesAPickleThatBuildsMillionsOfValues() throws IOException {
+        Pickle p = new Pickle().proto();
+        for (int i = 0; i <= PickleMachine.MAX_PUSHES; i++) p.op('}').op('0');
+        byte[] pkl = p.op('}').op('.').bytes();
+        Path bin = TorchCheckpoints.write(tmp, "pushes.bin", TorchCheckpoints.zip("archive", pkl, Map.of()));
+        JTuneException e = assertThrows(JTuneException.class, () -> TorchPickle.read(bin));
+        assertTrue(e.getMessage().contains("values built"), e.getMessage());
+    }
+
+    @Test
+    void refusesThousandsOfTransposedViewsOfOneStorage() throws IOException {
+        int n = 1 << 20; // a 4 MiB storage; each transposed view would copy all of it
+        List<Tensor> views = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) views.add(new Tensor("w" + i, "FloatStorage", "0", n, 0, new long[] {1024, 1024}, new long[] {1, 1024}));
+        byte[] zip = TorchCheckpoints.zip("archive", TorchCheckpoints.stateDictPickle(views), Map.of("0", new byte[4 * n]));
+        JTuneException e = assertThrows(JTuneException.class, () -> TorchPickle.read(TorchCheckpoints.write(tmp, "views.bin", zip)));
+        assertTrue(e.getMessage().contains("strided views copy"), e.getMessage());
+        // a few transposed views (what real checkpoints have) still load, with the right values
+        byte[] ok = TorchCheckpoints.zip("archive", TorchCheckpoints.stateDictPickle(views.subList(0, 2)), Map.of("0", new byte[4 * n]));
+        assertEquals(2, TorchPickle.read(TorchCheckpoints.write(tmp, "two.bin", ok)).size());
+    }
 }

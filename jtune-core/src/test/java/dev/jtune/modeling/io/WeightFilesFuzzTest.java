@@ -69,6 +69,43 @@ class WeightFilesFuzzTest {
         assertTrue(ok > 0 && refused > 0, ok + " loaded, " + refused + " refused");
     }
 
+    /**
+     * Amplification mutants (issue 16): a run of 200,000-700,000 repetitions of a short opcode chunk (empty dicts,
+     * lists, tuples, marks, memoize, memo gets, pops) spliced into a valid state-dict pickle. Each loads or is refused
+     * with a {@link JTuneException} within the budgets: never an OutOfMemoryError, never a hang.
+     */
+    @Test
+    @Timeout(120)
+    void amplifiedPicklesInsideValidZips() throws IOException {
+        byte[] pkl = TorchCheckpoints.stateDictPickle(java.util.List.of(TorchCheckpoints.Tensor.contiguous("a.weight", "FloatStorage", "0", 2, 3)));
+        Map<String, byte[]> storages = Map.of("0", TorchCheckpoints.floats(1, 2, 3, 4, 5, 6));
+        int[][] alphabet = {{'}'}, {']'}, {')'}, {'('}, {0x94}, {'0'}, {'h', 0}, {'N'}, {'}', 0x94}, {'}', 0x94, '0'}, {']', '('}, {'(', ')'}};
+        Random random = new Random(SEED + 2);
+        Path file = tmp.resolve("amplified.bin");
+        int refused = 0, budgetRefusals = 0;
+        for (int i = 0; i < 40 * SCALE; i++) {
+            java.io.ByteArrayOutputStream chunk = new java.io.ByteArrayOutputStream();
+            for (int k = 0, n = 1 + random.nextInt(3); k < n; k++) for (int b : alphabet[random.nextInt(alphabet.length)]) chunk.write(b);
+            byte[] c = chunk.toByteArray();
+            int reps = 200_000 + random.nextInt(500_000);
+            int pos = 2 + random.nextInt(pkl.length - 3); // after the PROTO opcode
+            java.io.ByteArrayOutputStream m = new java.io.ByteArrayOutputStream(pkl.length + reps * c.length);
+            m.write(pkl, 0, pos);
+            for (int r = 0; r < reps; r++) m.write(c, 0, c.length);
+            m.write(pkl, pos, pkl.length - pos);
+            Files.write(file, TorchCheckpoints.zip("archive", m.toByteArray(), storages));
+            if (!attempt(file, p -> TorchPickle.read(p), i)) {
+                refused++;
+                try {
+                    TorchPickle.read(file);
+                } catch (JTuneException e) {
+                    if (e.getMessage().contains("values built") || e.getMessage().contains("memo entries")) budgetRefusals++;
+                }
+            }
+        }
+        assertTrue(budgetRefusals > 0, refused + " refused, none by a budget");
+    }
+
     @Test
     @Timeout(60)
     void mutatedConfigJson() throws IOException {
