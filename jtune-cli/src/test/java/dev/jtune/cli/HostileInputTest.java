@@ -219,12 +219,13 @@ class HostileInputTest {
         List<String> a = train(Fixtures.model("tiny-bert"), goodTrain());
         a.set(a.indexOf("--max-length") + 1, "100000");
         assertEquals(0, cli.run(a), cli.all());
-        assertContains(cli.err.toString(), "warning: --max-length 100000 (max_length) is longer than this bert model's position table holds (128 tokens");
-        assertContains(cli.out.toString(), "max_length 128 (clamped from 100000)");
+        assertContains(cli.err.toString(), "warning: max_length 100000 (--max-length) is above the 128 tokens this model accepts "
+                + "(max_position_embeddings of config.json): using max_length 128");
+        assertContains(cli.out.toString(), "max_length 128,");
         CliTestSupport ex = new CliTestSupport();
         assertEquals(0, ex.run("explain", "--model", Fixtures.model("tiny-bert").toString(), "--train", goodTrain().toString(),
                 "--max-length", "4096"), ex.all());
-        assertContains(ex.all(), "using 128, as transformers clamps to model_max_length");
+        assertContains(ex.all(), "max_length 4096 (--max-length) is above the 128 tokens this model accepts");
         assertContains(ex.all(), "Tokens (max_length 128)");
     }
 
