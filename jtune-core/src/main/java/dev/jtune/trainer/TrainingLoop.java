@@ -19,8 +19,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * HF's {@code _inner_training_loop}, as a straight line: per update window — set LR, micro-batches (forward,
- * scaled loss, backward), clip, optimizer step, zero grad — then log / evaluate / save as the callbacks decide.
+ * HF's {@code _inner_training_loop}: {@link #run} plans the run ({@link #start}), goes through the epochs
+ * ({@link #runEpoch}), each a list of update windows ({@link #optimizerStep}: set LR, micro-batches — forward, scaled
+ * loss, backward — clip, optimizer step, zero grad), logs / evaluates / saves as the callbacks decide
+ * ({@link #maybeLogSaveEvaluate}) and ends ({@link #finish}). The counters a checkpoint must restore live in one
+ * {@link Counters} object.
  */
 final class TrainingLoop {
     private static final System.Logger LOG = System.getLogger(TrainingLoop.class.getName());
@@ -36,7 +39,48 @@ final class TrainingLoop {
         this.model = trainer.model();
     }
 
+    /**
+     * The loop's counters: what a checkpoint saves and a resume restores ({@link #trLoss} since the last log,
+     * {@link #lastLogged}, {@link #totalLoss}, {@link #nanSteps}), and what the run reports at its end.
+     */
+    private static final class Counters {
+        double trLoss;
+        int lastLogged;
+        double totalLoss;
+        int nanSteps;
+        long samplesSeen;
+        final List<TrainOutput.StepRecord> records = new ArrayList<>();
+
+        Counters(CheckpointIO.LoopState restored) {
+            trLoss = restored.trLossSinceLog();
+            lastLogged = restored.lastLoggedStep();
+            totalLoss = restored.totalLoss();
+            nanSteps = restored.nanSteps();
+        }
+
+        CheckpointIO.LoopState toLoopState() { return new CheckpointIO.LoopState(trLoss, lastLogged, totalLoss, nanSteps); }
+
+        TrainOutput.StepRecord last() { return records.isEmpty() ? null : records.get(records.size() - 1); }
+    }
+
+    /** Everything one run fixes before its first step. */
+    private record Run(Features train, Sampler sampler, int stepsPerEpoch, int numEpochs, LrSchedule schedule, AdamW opt,
+                       TensorVector params, long nonEmbeddingParams, TrainerState state, TrainerControl control,
+                       Counters counters, int startStep, long t0) {}
+
     TrainOutput run(Path resumeFrom) {
+        Run r = start(resumeFrom);
+        int epochsDone = r.startStep() / r.stepsPerEpoch();
+        int windowsToSkip = r.startStep() % r.stepsPerEpoch(); // resume: the windows of this epoch already trained
+        for (int epoch = epochsDone; epoch < r.numEpochs(); epoch++) {
+            boolean stop = runEpoch(r, epoch, epoch == epochsDone ? windowsToSkip : 0);
+            if (stop) break;
+        }
+        return finish(r);
+    }
+
+    /** 1. How long (updates per epoch = ceil(batches / GA); T = max_steps or ceil(epochs × per-epoch)), the optimizer, the state. */
+    private Run start(Path resumeFrom) {
         Features train = trainer.trainFeatures();
         int ga = args.gradientAccumulationSteps();
         Sampler sampler = new Sampler(args.trainSamplingStrategy(), args.perDeviceTrainBatchSize(), args.dataloaderDropLast(),
@@ -47,18 +91,14 @@ final class TrainingLoop {
                     + args.perDeviceTrainBatchSize() + " with dataloader_drop_last", "at least one full batch is needed",
                     "lower --per-device-train-batch-size or turn off --dataloader-drop-last");
         }
-        // 1. how long: updates per epoch = ceil(batches / GA); T = max_steps or ceil(epochs * per-epoch)
         int stepsPerEpoch = Math.max((batchesPerEpoch + ga - 1) / ga, 1);
         int total = args.plannedSteps(train.size());
         int numEpochs = args.maxSteps() > 0 ? (total + stepsPerEpoch - 1) / stepsPerEpoch : (int) Math.ceil(args.numTrainEpochs());
-        int warmup = args.resolvedWarmupSteps(total);
-        LrSchedule schedule = new LrSchedule(args.lrSchedulerType(), args.learningRate(), warmup, total);
+        LrSchedule schedule = new LrSchedule(args.lrSchedulerType(), args.learningRate(), args.resolvedWarmupSteps(total), total);
 
         Map<String, Tensor> params = model.namedParameters();
-        AdamWFactory.Groups groups = AdamWFactory.create(params, args.learningRate(), args.adamBeta1(), args.adamBeta2(),
-                args.adamEpsilon(), args.weightDecay());
-        AdamW opt = groups.optimizer();
-        TensorVector paramVector = new TensorVector(params.values().toArray(new Tensor[0]));
+        AdamW opt = AdamWFactory.create(params, args.learningRate(), args.adamBeta1(), args.adamBeta2(),
+                args.adamEpsilon(), args.weightDecay()).optimizer();
         long nonEmbeddingParams = 0; // HF num_parameters(exclude_embeddings=True): every parameter but nn.Embedding weights
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
             if (!e.getKey().contains("embeddings.") || !e.getKey().endsWith(".weight") || e.getValue().dim() != 2) nonEmbeddingParams += e.getValue().numel();
@@ -74,156 +114,127 @@ final class TrainingLoop {
         }
         trainer.state(state);
         TrainerControl control = new TrainerControl();
-        CallbackHandler cb = trainer.callbacks();
-        double trLoss = loop.trLossSinceLog();
-        int lastLogged = loop.lastLoggedStep();
-        double totalLoss = loop.totalLoss();
-        int nanSteps = loop.nanSteps();
-        List<TrainOutput.StepRecord> records = new ArrayList<>();
-        long t0 = System.nanoTime();
-        long samplesSeen = 0;
-        int startStep = state.globalStep();
-        int epochsDone = startStep / stepsPerEpoch;
-        int windowsToSkip = startStep % stepsPerEpoch;
+        Run r = new Run(train, sampler, stepsPerEpoch, numEpochs, schedule, opt, new TensorVector(params.values().toArray(new Tensor[0])),
+                nonEmbeddingParams, state, control, new Counters(loop), state.globalStep(), System.nanoTime());
         model.train(true);
-        cb.onTrainBegin(args, state, control);
-
-        outer:
-        for (int epoch = epochsDone; epoch < numEpochs; epoch++) {
-            List<int[]> batches = sampler.batches(epoch);
-            List<List<int[]>> windows = new ArrayList<>();
-            for (int i = 0; i < batches.size(); i += ga) windows.add(batches.subList(i, Math.min(batches.size(), i + ga)));
-            control.newEpoch();
-            cb.onEpochBegin(args, state, control);
-            int consumed = 0;
-            // the micro-batches this epoch will run, in order, padded ahead on a background thread
-            List<int[]> toRun = new ArrayList<>();
-            int firstWindow = epoch == epochsDone ? windowsToSkip : 0;
-            for (int w = firstWindow; w < windows.size(); w++) toRun.addAll(windows.get(w));
-            try (BatchPrefetcher prefetch = new BatchPrefetcher(train, trainer.collator(), toRun, args.dataloaderPrefetchFactor())) {
-                for (int w = 0; w < windows.size(); w++) {
-                    List<int[]> window = windows.get(w);
-                    consumed += window.size();
-                    if (epoch == epochsDone && w < windowsToSkip) continue; // resume: skip what was already trained
-                    cb.onStepBegin(args, state, control);
-                    // 2. dropout masks depend only on (seed, step): a resumed run draws the same ones
-                    Engine.manualSeed(args.seed() * 1_000_003L + state.globalStep());
-                    double lr = schedule.lrAt(state.globalStep());
-                    AdamWFactory.setLearningRate(opt, lr);
-                    long itemsInWindow = 0;
-                    for (int[] mb : window) itemsInWindow += itemsOf(train, mb);
-                    // 3. micro-batches: loss mean / micro-batches in window (HF), or exact per-example weighting
-                    double stepLoss = 0;
-                    List<Integer> rows = new ArrayList<>();
-                    for (int[] mb : window) {
-                        try (PointerScope scope = new PointerScope()) {
-                            Batch batch = prefetch.next();
-                            if (batch.rows() != mb) throw new IllegalStateException("prefetched batch out of order");
-                            Tensor loss;
-                            try (Autocast ac = Autocast.bf16(args.bf16())) {
-                                loss = trainer.computeLoss(model, batch, false, itemsInWindow).loss();
-                            }
-                            double scale = args.averageLossExactMean() && itemsInWindow > 0
-                                    ? (double) batch.numItems() / itemsInWindow : 1.0 / window.size();
-                            Tensor scaled = loss.mul(new Scalar(scale));
-                            scaled.backward();
-                            // HF floating_point_ops: 6 × non-embedding parameters × tokens (padding included)
-                            state.totalFlos(state.totalFlos() + 6.0 * nonEmbeddingParams * batch.inputIds().numel());
-                            stepLoss += scaled.item_double();
-                        }
-                        for (int r : mb) rows.add(r);
-                        samplesSeen += mb.length;
-                        cb.onSubstepEnd(args, state, control);
-                    }
-                    // 4. clip (the pre-clip norm is what HF logs as grad_norm)
-                    double gradNorm;
-                    try (PointerScope scope = new PointerScope()) {
-                        gradNorm = args.maxGradNorm() > 0 ? torch.clip_grad_norm_(paramVector, args.maxGradNorm())
-                                : torch.clip_grad_norm_(paramVector, Double.MAX_VALUE);
-                    }
-                    boolean finite = Double.isFinite(stepLoss) && Double.isFinite(gradNorm);
-                    if (!finite && !trainer.skipNonFiniteSteps()) {
-                        throw new JTuneException("the training loss became " + stepLoss + " (grad_norm " + gradNorm + ") at step "
-                                + (state.globalStep() + 1) + " (epoch " + (epoch + 1) + ", learning rate " + lr + ")",
-                                "a NaN or infinite loss would corrupt every weight; jtune stops instead of continuing (HF continues)",
-                                "lower --learning-rate, check the labels (NaN or huge regression targets), try without --bf16, "
-                                        + "or pass --skip-nonfinite-steps to skip such steps");
-                    }
-                    cb.onPreOptimizerStep(args, state, control);
-                    if (finite) opt.step();
-                    else nanSteps++;
-                    opt.zero_grad(true);
-                    cb.onOptimizerStep(args, state, control);
-                    state.globalStep(state.globalStep() + 1);
-                    state.epoch(epoch + (double) consumed / batches.size());
-                    // HF logging_nan_inf_filter: a non-finite loss counts as the average so far
-                    if (!finite && args.loggingNanInfFilter()) trLoss += trLoss / (1 + state.globalStep() - 1 - lastLogged);
-                    else trLoss += stepLoss;
-                    records.add(new TrainOutput.StepRecord(state.globalStep(), stepLoss, gradNorm, lr, rows.stream().mapToInt(i -> i).toArray()));
-                    control.newStep();
-                    cb.onStepEnd(args, state, control);
-                    Engine.releaseFreeMemoryAt(state.globalStep()); // holes left by fragmentation stop being resident
-                    if (trainer.stopRequested()) { // interrupted (Ctrl-C): keep what was learned, resumable
-                        control.shouldSave(true);
-                        control.shouldTrainingStop(true);
-                        LOG.log(System.Logger.Level.WARNING, "stop requested: saving checkpoint-" + state.globalStep() + " and stopping");
-                    }
-                    double[] acc = {trLoss, totalLoss};
-                    lastLogged = maybeLogSaveEvaluate(state, control, acc, lastLogged, gradNorm, lr, opt, nanSteps, schedule);
-                    trLoss = acc[0];
-                    totalLoss = acc[1];
-                    if (control.shouldTrainingStop() || control.shouldEpochStop()) break;
-                }
-            }
-            windowsToSkip = 0;
-            cb.onEpochEnd(args, state, control);
-            double[] acc = {trLoss, totalLoss};
-            lastLogged = maybeLogSaveEvaluate(state, control, acc, lastLogged, records.isEmpty() ? Double.NaN
-                    : records.get(records.size() - 1).gradNorm(), records.isEmpty() ? 0 : records.get(records.size() - 1).learningRate(),
-                    opt, nanSteps, schedule);
-            trLoss = acc[0];
-            totalLoss = acc[1];
-            if (control.shouldTrainingStop()) break outer;
-        }
-        totalLoss += trLoss;
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        if (args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null) {
-            var st = dev.jtune.modeling.io.SafeTensors.read(Path.of(state.bestModelCheckpoint()).resolve("model.safetensors"));
-            model.loadStateDict(st.tensors(), state.bestModelCheckpoint(), new dev.jtune.modeling.PreTrainedModel.LoadOptions(false, 0.02, 0));
-            LOG.log(System.Logger.Level.INFO, "loaded the best model from " + state.bestModelCheckpoint() + " (score " + state.bestMetric() + ")");
-        }
-        double trainLoss = state.globalStep() > 0 ? totalLoss / state.globalStep() : 0.0;
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("train_runtime", EvaluationLoop.round4(seconds));
-        metrics.put("train_samples_per_second", EvaluationLoop.round3(samplesSeen / Math.max(seconds, 1e-9)));
-        metrics.put("train_steps_per_second", EvaluationLoop.round3((state.globalStep() - startStep) / Math.max(seconds, 1e-9)));
-        metrics.put("total_flos", state.totalFlos());
-        metrics.put("train_loss", trainLoss);
-        metrics.put("epoch", state.epoch() == null ? 0.0 : state.epoch());
-        Map<String, Double> logged = new LinkedHashMap<>(metrics);
-        state.appendLog(logged);
-        cb.onTrainEnd(args, state, control);
-        model.train(false);
-        return new TrainOutput(state.globalStep(), trainLoss, metrics, records, trainer.lossDescription());
+        trainer.callbacks().onTrainBegin(args, state, control);
+        return r;
     }
 
-    private static long itemsOf(Features f, int[] rows) {
-        return f.countedItems(rows);
-    }
-
-    /** HF {@code _maybe_log_save_evaluate}; acc = {tr_loss since last log, total loss}; returns the last logged step. */
-    private int maybeLogSaveEvaluate(TrainerState state, TrainerControl control, double[] acc, int lastLogged, double gradNorm,
-                                     double lr, AdamW opt, int nanSteps, LrSchedule schedule) {
+    /** One epoch from window {@code firstWindow} on; true when training is to stop. */
+    private boolean runEpoch(Run r, int epoch, int firstWindow) {
         CallbackHandler cb = trainer.callbacks();
-        if (control.shouldLog() && state.globalStep() > lastLogged) {
+        List<int[]> batches = r.sampler().batches(epoch);
+        int ga = args.gradientAccumulationSteps();
+        List<List<int[]>> windows = new ArrayList<>();
+        for (int i = 0; i < batches.size(); i += ga) windows.add(batches.subList(i, Math.min(batches.size(), i + ga)));
+        r.control().newEpoch();
+        cb.onEpochBegin(args, r.state(), r.control());
+        // the micro-batches this epoch will run, in order, padded ahead on a background thread
+        List<int[]> toRun = new ArrayList<>();
+        for (int w = firstWindow; w < windows.size(); w++) toRun.addAll(windows.get(w));
+        int consumed = 0;
+        try (BatchPrefetcher prefetch = new BatchPrefetcher(r.train(), trainer.collator(), toRun, args.dataloaderPrefetchFactor())) {
+            for (int w = 0; w < windows.size(); w++) {
+                consumed += windows.get(w).size();
+                if (w < firstWindow) continue;
+                optimizerStep(r, windows.get(w), prefetch, epoch + (double) consumed / batches.size());
+                if (r.control().shouldTrainingStop() || r.control().shouldEpochStop()) break;
+            }
+        }
+        cb.onEpochEnd(args, r.state(), r.control());
+        TrainOutput.StepRecord last = r.counters().last();
+        maybeLogSaveEvaluate(r, last == null ? Double.NaN : last.gradNorm(), last == null ? 0 : last.learningRate());
+        return r.control().shouldTrainingStop();
+    }
+
+    /** One update window: micro-batches, clipping, the optimizer step, then log / evaluate / save. */
+    private void optimizerStep(Run r, List<int[]> window, BatchPrefetcher prefetch, double epochAfter) {
+        CallbackHandler cb = trainer.callbacks();
+        TrainerState state = r.state();
+        TrainerControl control = r.control();
+        Counters c = r.counters();
+        cb.onStepBegin(args, state, control);
+        // dropout masks depend only on (seed, step): a resumed run draws the same ones
+        Engine.manualSeed(args.seed() * 1_000_003L + state.globalStep());
+        double lr = r.schedule().lrAt(state.globalStep());
+        AdamWFactory.setLearningRate(r.opt(), lr);
+        long itemsInWindow = 0;
+        for (int[] mb : window) itemsInWindow += r.train().countedItems(mb);
+        // micro-batches: loss mean / micro-batches in window (HF), or exact per-example weighting
+        double stepLoss = 0;
+        List<Integer> rows = new ArrayList<>();
+        for (int[] mb : window) {
+            try (PointerScope scope = new PointerScope()) {
+                Batch batch = prefetch.next();
+                if (batch.rows() != mb) throw new IllegalStateException("prefetched batch out of order");
+                Tensor loss;
+                try (Autocast ac = Autocast.bf16(args.bf16())) {
+                    loss = trainer.computeLoss(model, batch, false, itemsInWindow).loss();
+                }
+                double scale = args.averageLossExactMean() && itemsInWindow > 0
+                        ? (double) batch.numItems() / itemsInWindow : 1.0 / window.size();
+                Tensor scaled = loss.mul(new Scalar(scale));
+                scaled.backward();
+                // HF floating_point_ops: 6 × non-embedding parameters × tokens (padding included)
+                state.totalFlos(state.totalFlos() + 6.0 * r.nonEmbeddingParams() * batch.inputIds().numel());
+                stepLoss += scaled.item_double();
+            }
+            for (int row : mb) rows.add(row);
+            c.samplesSeen += mb.length;
+            cb.onSubstepEnd(args, state, control);
+        }
+        // clip (the pre-clip norm is what HF logs as grad_norm)
+        double gradNorm;
+        try (PointerScope scope = new PointerScope()) {
+            gradNorm = args.maxGradNorm() > 0 ? torch.clip_grad_norm_(r.params(), args.maxGradNorm())
+                    : torch.clip_grad_norm_(r.params(), Double.MAX_VALUE);
+        }
+        boolean finite = Double.isFinite(stepLoss) && Double.isFinite(gradNorm);
+        if (!finite && !trainer.skipNonFiniteSteps()) {
+            throw new JTuneException("the training loss became " + stepLoss + " (grad_norm " + gradNorm + ") at step "
+                    + (state.globalStep() + 1) + " (epoch " + ((int) Math.ceil(epochAfter)) + ", learning rate " + lr + ")",
+                    "a NaN or infinite loss would corrupt every weight; jtune stops instead of continuing (HF continues)",
+                    "lower --learning-rate, check the labels (NaN or huge regression targets), try without --bf16, "
+                            + "or pass --skip-nonfinite-steps to skip such steps");
+        }
+        cb.onPreOptimizerStep(args, state, control);
+        if (finite) r.opt().step();
+        else c.nanSteps++;
+        r.opt().zero_grad(true);
+        cb.onOptimizerStep(args, state, control);
+        state.globalStep(state.globalStep() + 1);
+        state.epoch(epochAfter);
+        // HF logging_nan_inf_filter: a non-finite loss counts as the average so far
+        if (!finite && args.loggingNanInfFilter()) c.trLoss += c.trLoss / (1 + state.globalStep() - 1 - c.lastLogged);
+        else c.trLoss += stepLoss;
+        c.records.add(new TrainOutput.StepRecord(state.globalStep(), stepLoss, gradNorm, lr, rows.stream().mapToInt(i -> i).toArray()));
+        control.newStep();
+        cb.onStepEnd(args, state, control);
+        Engine.releaseFreeMemoryAt(state.globalStep()); // holes left by fragmentation stop being resident
+        if (trainer.stopRequested()) { // interrupted (Ctrl-C): keep what was learned, resumable
+            control.shouldSave(true);
+            control.shouldTrainingStop(true);
+            LOG.log(System.Logger.Level.WARNING, "stop requested: saving checkpoint-" + state.globalStep() + " and stopping");
+        }
+        maybeLogSaveEvaluate(r, gradNorm, lr);
+    }
+
+    /** HF {@code _maybe_log_save_evaluate}. */
+    private void maybeLogSaveEvaluate(Run r, double gradNorm, double lr) {
+        CallbackHandler cb = trainer.callbacks();
+        TrainerState state = r.state();
+        TrainerControl control = r.control();
+        Counters c = r.counters();
+        if (control.shouldLog() && state.globalStep() > c.lastLogged) {
             Map<String, Double> logs = new LinkedHashMap<>();
-            logs.put("loss", Math.round(acc[0] / (state.globalStep() - lastLogged) * 1e4) / 1e4);
+            logs.put("loss", Math.round(c.trLoss / (state.globalStep() - c.lastLogged) * 1e4) / 1e4);
             logs.put("grad_norm", gradNorm);
             logs.put("learning_rate", lr);
             logs.put("epoch", state.epoch());
-            acc[1] += acc[0];
-            acc[0] = 0;
-            lastLogged = state.globalStep();
+            c.totalLoss += c.trLoss;
+            c.trLoss = 0;
+            c.lastLogged = state.globalStep();
             state.appendLog(logs);
             cb.onLog(args, state, control, logs);
             control.shouldLog(false);
@@ -238,21 +249,44 @@ final class TrainingLoop {
         if (args.saveStrategy() == SaveStrategy.BEST && newBest) control.shouldSave(true);
         if (control.shouldSave()) {
             Path out = Path.of(args.outputDir());
-            CheckpointIO.LoopState loop = new CheckpointIO.LoopState(acc[0], lastLogged, acc[1], nanSteps);
             Map<String, Object> sched = new LinkedHashMap<>();
             sched.put("lr_scheduler_type", args.lrSchedulerType().hfName());
             sched.put("last_step", state.globalStep());
-            sched.put("warmup_steps", schedule.warmupSteps());
-            sched.put("total_steps", schedule.totalSteps());
+            sched.put("warmup_steps", r.schedule().warmupSteps());
+            sched.put("total_steps", r.schedule().totalSteps());
             if (newBest || (state.bestGlobalStep() != null && state.bestGlobalStep() == state.globalStep())) {
                 state.bestModelCheckpoint(out.resolve(CheckpointRotation.PREFIX_CHECKPOINT_DIR + "-" + state.globalStep()).toString());
             }
             if (dataFingerprint == null) dataFingerprint = CheckpointIO.fingerprint(trainer.trainFeatures().dataset());
-            CheckpointIO.save(out, model, trainer.tokenizer(), opt, state, args, loop, sched, dataFingerprint);
+            CheckpointIO.save(out, model, trainer.tokenizer(), r.opt(), state, args, c.toLoopState(), sched, dataFingerprint);
             CheckpointRotation.rotate(out, args.saveTotalLimit(), state.bestModelCheckpoint());
             cb.onSave(args, state, control);
             control.shouldSave(false);
         }
-        return lastLogged;
+    }
+
+    /** The best model back (load_best_model_at_end), HF's train metrics, on_train_end. */
+    private TrainOutput finish(Run r) {
+        TrainerState state = r.state();
+        Counters c = r.counters();
+        c.totalLoss += c.trLoss;
+        double seconds = (System.nanoTime() - r.t0()) / 1e9;
+        if (args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null) {
+            var st = dev.jtune.modeling.io.SafeTensors.read(Path.of(state.bestModelCheckpoint()).resolve("model.safetensors"));
+            model.loadStateDict(st.tensors(), state.bestModelCheckpoint(), new dev.jtune.modeling.PreTrainedModel.LoadOptions(false, 0.02, 0));
+            LOG.log(System.Logger.Level.INFO, "loaded the best model from " + state.bestModelCheckpoint() + " (score " + state.bestMetric() + ")");
+        }
+        double trainLoss = state.globalStep() > 0 ? c.totalLoss / state.globalStep() : 0.0;
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("train_runtime", EvaluationLoop.round4(seconds));
+        metrics.put("train_samples_per_second", EvaluationLoop.round3(c.samplesSeen / Math.max(seconds, 1e-9)));
+        metrics.put("train_steps_per_second", EvaluationLoop.round3((state.globalStep() - r.startStep()) / Math.max(seconds, 1e-9)));
+        metrics.put("total_flos", state.totalFlos());
+        metrics.put("train_loss", trainLoss);
+        metrics.put("epoch", state.epoch() == null ? 0.0 : state.epoch());
+        state.appendLog(new LinkedHashMap<>(metrics));
+        trainer.callbacks().onTrainEnd(args, state, r.control());
+        model.train(false);
+        return new TrainOutput(state.globalStep(), trainLoss, metrics, c.records, trainer.lossDescription());
     }
 }
