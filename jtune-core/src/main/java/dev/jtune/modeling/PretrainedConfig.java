@@ -249,6 +249,20 @@ public abstract class PretrainedConfig {
 
     // ---- JSON ---------------------------------------------------------------------------------------------
 
+    /**
+     * Parses config.json into {@code config} after checking its {@code model_type} (missing: taken as the config's
+     * own) — what every family's {@code fromJsonObject} does.
+     */
+    public static <C extends PretrainedConfig> C parseAs(C config, ObjectNode o, String source) {
+        String modelType = o.path("model_type").asText(config.modelType());
+        if (!modelType.equals(config.modelType())) {
+            throw new JTuneException("model_type \"" + modelType + "\" in " + source + " is not a " + config.modelType() + " config",
+                    config.getClass().getSimpleName() + " reads model_type \"" + config.modelType() + "\"; other families have their own config class",
+                    "load the folder with AutoModelForSequenceClassification.fromPretrained (CLI --model), which picks the family");
+        }
+        return parse(config, o, source);
+    }
+
     /** Parses a config.json object into {@code c} (common keys here, the family's in {@link #readFields}). */
     public static <C extends PretrainedConfig> C parse(C config, ObjectNode root, String source) {
         PretrainedConfig c = config;

@@ -14,7 +14,7 @@ import java.util.Map;
  * Mirrors transformers {@code BertConfig}: every BERT field with HF defaults; labels, problem type and the JSON
  * round trip come from {@link PretrainedConfig}.
  */
-public final class BertConfig extends PretrainedConfig {
+public class BertConfig extends PretrainedConfig {
     public int vocabSize = 30522;
     public int hiddenSize = 768;
     public int numHiddenLayers = 12;
@@ -122,7 +122,7 @@ public final class BertConfig extends PretrainedConfig {
             throw new JTuneException("config " + source + " has a non-positive size (vocab_size " + vocabSize
                     + ", num_hidden_layers " + numHiddenLayers + ", intermediate_size " + intermediateSize
                     + ", max_position_embeddings " + maxPositionEmbeddings + ", type_vocab_size " + typeVocabSize + ")",
-                    "BERT sizes must be positive", "fix config.json");
+                    modelType() + " sizes must be positive", "fix config.json");
         }
         if (!List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu", "gelu_python", "tanh").contains(hiddenAct)) {
             throw new JTuneException("hidden_act \"" + hiddenAct + "\" in " + source + " is not supported",
@@ -149,12 +149,6 @@ public final class BertConfig extends PretrainedConfig {
 
     /** A BERT config from a parsed config.json; a {@code model_type} other than bert is an error. */
     public static BertConfig fromJsonObject(ObjectNode o, String source) {
-        String modelType = o.path("model_type").asText("bert");
-        if (!modelType.equals("bert")) {
-            throw new JTuneException("model_type \"" + modelType + "\" in " + source + " is not a BERT config",
-                    "BertConfig reads model_type \"bert\"; other families have their own config class",
-                    "load the folder with AutoModelForSequenceClassification.fromPretrained (CLI --model), which picks the family");
-        }
-        return parse(new BertConfig(), o, source);
+        return parseAs(new BertConfig(), o, source);
     }
 }

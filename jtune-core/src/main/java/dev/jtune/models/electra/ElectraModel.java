@@ -13,7 +13,7 @@ import org.bytedeco.pytorch.global.torch;
  * Mirrors transformers ElectraModel: {@code embeddings} (embedding_size wide), {@code embeddings_project}
  * (Linear embedding_size → hidden_size, present only when the two differ), {@code encoder}; no pooler. HF's
  * ElectraEncoder is BERT's encoder copied, so the encoder is {@link BertEncoder} built from
- * {@link ElectraConfig#encoderConfig()}.
+ * ElectraConfig (a BertConfig).
  */
 public final class ElectraModel extends Module {
     final ElectraConfig config;
@@ -27,7 +27,7 @@ public final class ElectraModel extends Module {
         embeddings = register_module("embeddings", new ElectraEmbeddings(config));
         embeddingsProject = config.projectsEmbeddings()
                 ? register_module("embeddings_project", Nn.linear(config.embeddingSize, config.hiddenSize)) : null;
-        encoder = register_module("encoder", new BertEncoder(config.encoderConfig()));
+        encoder = register_module("encoder", new BertEncoder(config));
     }
 
     /**

@@ -18,7 +18,7 @@ public final class RobertaModel extends Module {
 
     public RobertaModel(RobertaConfig config) {
         embeddings = register_module("embeddings", new RobertaEmbeddings(config));
-        encoder = register_module("encoder", new BertEncoder(config.encoderConfig()));
+        encoder = register_module("encoder", new BertEncoder(config));
     }
 
     /** inputIds (B, L) int64; attentionMask (B, L) 0/1 or null (all ones); tokenTypeIds (B, L) or null (zeros) -> (B, L, H). */

@@ -14,6 +14,6 @@ public final class XLMRobertaConfig extends RobertaConfig {
 
     /** An XLM-RoBERTa config from a parsed config.json; a {@code model_type} other than xlm-roberta is an error. */
     public static XLMRobertaConfig fromJsonObject(ObjectNode o, String source) {
-        return parse(checkModelType(new XLMRobertaConfig(), o, source), o, source);
+        return parseAs(new XLMRobertaConfig(), o, source);
     }
 }
