@@ -22,6 +22,18 @@ public final class Nn {
         return new LayerNormImpl(o);
     }
 
+    /** The {@code ACT2FN} names {@link #activation} implements. */
+    public static final java.util.List<String> ACTIVATIONS = java.util.List.of("gelu", "gelu_python", "gelu_new", "gelu_pytorch_tanh", "relu", "tanh");
+
+    /** A config's activation ({@code key} in config.json) must be one jtune implements. */
+    public static void checkActivation(String key, String act, String source) {
+        if (!ACTIVATIONS.contains(act)) {
+            throw new dev.jtune.JTuneException(key + " \"" + act + "\" in " + source + " is not supported",
+                    "jtune implements gelu (erf), gelu_new / gelu_pytorch_tanh (tanh approximation), relu and tanh",
+                    "use one of those activations for " + key + " in config.json");
+        }
+    }
+
     /** {@code ACT2FN[hidden_act]}: gelu = exact erf GELU, gelu_new / gelu_pytorch_tanh = tanh approximation. */
     public static Tensor activation(String name, Tensor x) {
         return switch (name) {

@@ -124,11 +124,7 @@ public class BertConfig extends PretrainedConfig {
                     + ", max_position_embeddings " + maxPositionEmbeddings + ", type_vocab_size " + typeVocabSize + ")",
                     modelType() + " sizes must be positive", "fix config.json");
         }
-        if (!List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu", "gelu_python", "tanh").contains(hiddenAct)) {
-            throw new JTuneException("hidden_act \"" + hiddenAct + "\" in " + source + " is not supported",
-                    "jtune implements gelu (erf), gelu_new / gelu_pytorch_tanh (tanh approximation), relu and tanh",
-                    "use one of those activations");
-        }
+        dev.jtune.torch.Nn.checkActivation("hidden_act", hiddenAct, source);
         if (!"absolute".equals(positionEmbeddingType)) {
             throw new JTuneException("position_embedding_type \"" + positionEmbeddingType + "\" in " + source + " is not supported",
                     "jtune implements absolute position embeddings (every fine-tuned BERT checkpoint uses them)",

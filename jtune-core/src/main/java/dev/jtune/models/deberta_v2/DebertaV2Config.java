@@ -139,7 +139,6 @@ public final class DebertaV2Config extends PretrainedConfig {
     @Override
     public long estimatedParameters() { return estimate(vocabSize, maxPositionEmbeddings, Math.max(hiddenSize, embeddingSize), numHiddenLayers, intermediateSize); }
 
-    private static final List<String> ACTIVATIONS = List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu", "gelu_python", "tanh");
 
     /** Checks what the model needs and refuses the settings jtune does not implement, naming the config.json key. */
     public void validate(String source) {
@@ -159,8 +158,8 @@ public final class DebertaV2Config extends PretrainedConfig {
             throw new JTuneException("config " + source + " has a negative size (num_hidden_layers " + numHiddenLayers
                     + ", type_vocab_size " + typeVocabSize + ")", "DeBERTa-v2 sizes must not be negative", "fix config.json");
         }
-        checkActivation("hidden_act", hiddenAct, source);
-        checkActivation("pooler_hidden_act", poolerHiddenAct, source);
+        dev.jtune.torch.Nn.checkActivation("hidden_act", hiddenAct, source);
+        dev.jtune.torch.Nn.checkActivation("pooler_hidden_act", poolerHiddenAct, source);
         for (String t : posAttType) {
             if (!t.equals("c2p") && !t.equals("p2c")) {
                 throw new JTuneException("pos_att_type \"" + t + "\" in " + source + " is not supported",
@@ -183,7 +182,7 @@ public final class DebertaV2Config extends PretrainedConfig {
                 throw new JTuneException("conv_groups " + convGroups + " in " + source + " does not divide hidden_size " + hiddenSize,
                         "a grouped convolution needs hidden_size divisible by conv_groups", "fix conv_groups in config.json");
             }
-            checkActivation("conv_act", convAct, source);
+            dev.jtune.torch.Nn.checkActivation("conv_act", convAct, source);
         }
         if (relativeAttention && positionBuckets <= 0 && effectiveMaxRelativePositions() <= 0) {
             throw new JTuneException("relative attention in " + source + " has no span (max_relative_positions and position_buckets)",
@@ -192,22 +191,8 @@ public final class DebertaV2Config extends PretrainedConfig {
         }
     }
 
-    private static void checkActivation(String key, String act, String source) {
-        if (!ACTIVATIONS.contains(act)) {
-            throw new JTuneException(key + " \"" + act + "\" in " + source + " is not supported",
-                    "jtune implements gelu (erf), gelu_new / gelu_pytorch_tanh (tanh approximation), relu and tanh",
-                    "use one of those activations for " + key);
-        }
-    }
-
     /** A DeBERTa-v2 config from a parsed config.json; a {@code model_type} other than deberta-v2 is an error. */
     public static DebertaV2Config fromJsonObject(ObjectNode o, String source) {
-        String modelType = o.path("model_type").asText("deberta-v2");
-        if (!modelType.equals("deberta-v2")) {
-            throw new JTuneException("model_type \"" + modelType + "\" in " + source + " is not a DeBERTa-v2 config",
-                    "DebertaV2Config reads model_type \"deberta-v2\" (DeBERTa-v2 and v3 checkpoints); other families have their own config class",
-                    "load the folder with AutoModelForSequenceClassification.fromPretrained (CLI --model), which picks the family");
-        }
-        return parse(new DebertaV2Config(), o, source);
+        return parseAs(new DebertaV2Config(), o, source);
     }
 }

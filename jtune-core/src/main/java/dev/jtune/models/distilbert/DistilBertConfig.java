@@ -99,21 +99,11 @@ public final class DistilBertConfig extends PretrainedConfig {
             throw new JTuneException("n_layers is " + nLayers + " in " + source, "n_layers must lie in [0, 1000]",
                     "fix n_layers in config.json");
         }
-        if (!List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu", "gelu_python", "tanh").contains(activation)) {
-            throw new JTuneException("activation \"" + activation + "\" in " + source + " is not supported",
-                    "jtune implements gelu (erf), gelu_new / gelu_pytorch_tanh (tanh approximation), relu and tanh",
-                    "use one of those activations (DistilBERT checkpoints use gelu)");
-        }
+        dev.jtune.torch.Nn.checkActivation("activation", activation, source);
     }
 
     /** A DistilBERT config from a parsed config.json; a {@code model_type} other than distilbert is an error. */
     public static DistilBertConfig fromJsonObject(ObjectNode o, String source) {
-        String modelType = o.path("model_type").asText("distilbert");
-        if (!modelType.equals("distilbert")) {
-            throw new JTuneException("model_type \"" + modelType + "\" in " + source + " is not a DistilBERT config",
-                    "DistilBertConfig reads model_type \"distilbert\"; other families have their own config class",
-                    "load the folder with AutoModelForSequenceClassification.fromPretrained (CLI --model), which picks the family");
-        }
-        return parse(new DistilBertConfig(), o, source);
+        return parseAs(new DistilBertConfig(), o, source);
     }
 }

@@ -20,7 +20,6 @@ import java.util.Map;
 public final class ModernBertConfig extends PretrainedConfig {
     public static final String FULL_ATTENTION = "full_attention";
     public static final String SLIDING_ATTENTION = "sliding_attention";
-    private static final List<String> ACTIVATIONS = List.of("gelu", "gelu_python", "gelu_new", "gelu_pytorch_tanh", "relu", "tanh");
 
     public int vocabSize = 50368;
     public int hiddenSize = 768;
@@ -201,8 +200,8 @@ public final class ModernBertConfig extends PretrainedConfig {
                         "ModernBERT layers are \"full_attention\" or \"sliding_attention\"", "fix layer_types in config.json");
             }
         }
-        checkActivation("hidden_activation", hiddenActivation, source);
-        checkActivation("classifier_activation", classifierActivation, source);
+        dev.jtune.torch.Nn.checkActivation("hidden_activation", hiddenActivation, source);
+        dev.jtune.torch.Nn.checkActivation("classifier_activation", classifierActivation, source);
         if (!"cls".equals(classifierPooling) && !"mean".equals(classifierPooling)) {
             throw new JTuneException("Invalid value for `classifier_pooling`, should be either \"cls\" or \"mean\", but is "
                     + classifierPooling + " (" + source + ")", "the sequence head pools the first token (cls) or the mean of the tokens (mean)",
@@ -213,22 +212,8 @@ public final class ModernBertConfig extends PretrainedConfig {
         }
     }
 
-    private static void checkActivation(String key, String act, String source) {
-        if (!ACTIVATIONS.contains(act)) {
-            throw new JTuneException(key + " \"" + act + "\" in " + source + " is not supported",
-                    "jtune implements gelu (erf), gelu_new / gelu_pytorch_tanh (tanh approximation), relu and tanh",
-                    "use one of those activations for " + key);
-        }
-    }
-
     /** A ModernBERT config from a parsed config.json; a {@code model_type} other than modernbert is an error. */
     public static ModernBertConfig fromJsonObject(ObjectNode o, String source) {
-        String modelType = o.path("model_type").asText("modernbert");
-        if (!modelType.equals("modernbert")) {
-            throw new JTuneException("model_type \"" + modelType + "\" in " + source + " is not a ModernBERT config",
-                    "ModernBertConfig reads model_type \"modernbert\"; other families have their own config class",
-                    "load the folder with AutoModelForSequenceClassification.fromPretrained (CLI --model), which picks the family");
-        }
-        return parse(new ModernBertConfig(), o, source);
+        return parseAs(new ModernBertConfig(), o, source);
     }
 }
