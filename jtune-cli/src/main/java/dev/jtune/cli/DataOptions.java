@@ -33,6 +33,10 @@ public class DataOptions {
             description = "CSV field separator (default ','), e.g. ';' for many spreadsheet exports; 'tab' for TAB.")
     String delimiter;
 
+    @Option(names = {"--tag-column", "--tag_column"}, paramLabel = "N",
+            description = "Token classification: the 1-based column of the tag in a CoNLL file (default: the last column).")
+    Integer tagColumn;
+
     @Option(names = {"--skip-bad-rows", "--skip_bad_rows"},
             description = "Skip and report bad rows instead of stopping at the first one.")
     boolean skipBadRows;

@@ -70,6 +70,11 @@ public record DataReport(Path file, int rows, LabelKind labelKind, LabelMap labe
             warnings.add(d.skipped().size() + " row" + (d.skipped().size() == 1 ? " was" : "s were") + " skipped (first: line "
                     + first.line() + ": " + first.reason() + ")");
         }
+        if (d.labelKind() == LabelKind.TOKEN_TAGS) {
+            long words = counts.values().stream().mapToLong(Integer::longValue).sum();
+            return new DataReport(d.file(), d.size(), d.labelKind(), d.labelMap(), counts, ratio, range, d.skipped(), warnings,
+                    "CoNLL/JSONL words and tags (" + words + " tagged words)");
+        }
         String columns = "text " + d.textColumn() + (d.textPairColumn() != null ? ", pair " + d.textPairColumn() : ", no pair column")
                 + (d.labelColumn() != null ? ", label " + d.labelColumn() : ", no label column") + " (of " + d.columns() + ")";
         return new DataReport(d.file(), d.size(), d.labelKind(), d.labelMap(), counts, ratio, range, d.skipped(), warnings, columns);
@@ -103,6 +108,7 @@ public record DataReport(Path file, int rows, LabelKind labelKind, LabelMap labe
             case CLASS_INDEX: return "single-label classification, " + labelMap.size() + " classes (problem_type single_label_classification)";
             case MULTI_HOT: return "multi-label classification, " + labelMap.size() + " labels (problem_type multi_label_classification)";
             case REGRESSION: return "regression, num_labels 1 (problem_type regression)";
+            case TOKEN_TAGS: return "token tags (one per word), " + labelMap.size() + " tags; counts are words";
             default: return "none";
         }
     }

@@ -53,6 +53,8 @@ public class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Logging.configure(standard.verbose(), err);
+        Path dir = CliSupport.resolveModel(model);
+        if (dev.jtune.inference.TokenPredictor.isTokenModel(dir)) return evaluateTokens(dir, out, err);
         ModelOptions po = new ModelOptions();
         po.problemType = inference.problemType;
         try (SavedModel m = SavedModel.load(model, po.problemType(), err)) {
@@ -71,6 +73,27 @@ public class EvaluateCommand implements Callable<Integer> {
             }
             Map<String, Double> metrics = trainer.evaluate();
             metrics.remove("epoch");
+            String json = CliSupport.metricsJson(metrics);
+            out.print(json);
+            out.flush();
+            if (output != null) CliSupport.writeString(output, json);
+        }
+        return ExitCode.OK;
+    }
+
+    /**
+     * A token-classification folder: the tagged file (CoNLL or tokens/ner_tags JSONL) is read with the model's tags
+     * (an unknown tag stops with its line), then scored seqeval-style: eval_precision/recall/f1/accuracy and per type.
+     */
+    private int evaluateTokens(Path dir, PrintWriter out, PrintWriter err) {
+        try (dev.jtune.inference.TokenPredictor tp = dev.jtune.inference.TokenPredictor.load(dir)) {
+            for (String w : tp.warnings()) err.println("warning: " + w);
+            Dataset d = tp.readTagged(dataFile, data.tagColumn);
+            int ml = SavedModel.maxLength(dir, tp.config(), tp.tokenizer().modelMaxLength(), inference.maxLength, err);
+            Map<String, Double> metrics = tp.trainer(d, inference.batchSize, ml, progressLines(err)).evaluate();
+            metrics.remove("epoch");
+            err.println("note: entity scores as seqeval's default mode (micro over entities; per type eval_TYPE_*), "
+                    + "eval_accuracy over words; each word scored at its first sub-token");
             String json = CliSupport.metricsJson(metrics);
             out.print(json);
             out.flush();

@@ -93,7 +93,9 @@ public class ExplainCommand implements Callable<Integer> {
         TrainingPlan plan = TrainingPlan.builder().modelDir(modelDir).trainFile(trainFile).readOptions(data.readOptions())
                 .numLabels(modelOptions.numLabels).problemType(modelOptions.problemType())
                 .ignoreMismatchedSizes(modelOptions.ignoreMismatchedSizes).configOverrides(modelOptions.overrides())
-                .lossSpec(spec).labelSmoothingFactor(labelSmoothing == null ? 0 : labelSmoothing).build();
+                .lossSpec(spec).labelSmoothingFactor(labelSmoothing == null ? 0 : labelSmoothing)
+                .task(modelOptions.task()).tagColumn(data.tagColumn).labelAllTokens(modelOptions.labelAllTokens).build();
+        boolean tokens = plan.task() == dev.jtune.trainer.Task.TOKEN_CLASSIFICATION;
         Dataset d = plan.train();
         DataReport report = DataReport.of(d);
         warnings.addAll(report.warnings());
@@ -108,7 +110,7 @@ public class ExplainCommand implements Callable<Integer> {
 
         // the head: load as train would, to see what is re-initialised
         List<String> head = new ArrayList<>();
-        try (SequenceClassificationModel m = plan.loadModel()) {
+        try (dev.jtune.modeling.TaskModel m = plan.loadModel()) {
             if (!m.loadReport().newlyInitialized().isEmpty()) head.add("newly initialised (trained from scratch): " + m.loadReport().newlyInitialized());
             if (!m.loadReport().mismatchedReinitialized().isEmpty()) {
                 warnings.add("the head will be re-initialised (its shape differs from the checkpoint's): " + m.loadReport().mismatchedReinitialized());
@@ -144,6 +146,14 @@ public class ExplainCommand implements Callable<Integer> {
             tok.put("truncated_percent", enc.isEmpty() ? 0.0 : Math.round(1000.0 * truncated / enc.size()) / 10.0);
             if (requested != maxLength) tok.put("max_length_requested", requested);
             tok.put("model_limit", length.limit());
+            if (tokens) {
+                dev.jtune.trainer.TrainingPlan.Truncation cut = plan.truncation(t, maxLength);
+                tok.put("tagged_words", cut.words());
+                tok.put("lost_words", cut.lostWords());
+                tok.put("sentences_losing_words", cut.truncatedSentences());
+                tok.put("truncation", cut.describe(maxLength));
+                if (cut.lostWords() > 0) warnings.add(cut.describe(maxLength));
+            }
             if (truncated * 10 > enc.size()) {
                 warnings.add(tok.get("truncated_percent") + "% of the examples are longer than max_length " + maxLength
                         + " tokens and will be truncated (p95 " + tok.get("p95") + "): "
@@ -156,11 +166,21 @@ public class ExplainCommand implements Callable<Integer> {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("model", modelOptions.model);
             j.put("model_path", modelDir.toString());
-            Map<String, Object> pt = new LinkedHashMap<>();
-            pt.put("value", sel.problemType().hfName());
-            pt.put("source", sel.source().hfName());
-            pt.put("reason", sel.reason());
-            j.put("problem_type", pt);
+            Map<String, Object> tk = new LinkedHashMap<>();
+            tk.put("value", plan.task().cliName());
+            tk.put("reason", plan.taskReason());
+            j.put("task", tk);
+            j.put("architecture", plan.architecture());
+            if (tokens) {
+                j.put("problem_type", null); // a token head never reads nor writes it
+                j.put("alignment", Map.of("label_all_tokens", plan.labelAllTokens(), "description", plan.alignmentPolicy()));
+            } else {
+                Map<String, Object> pt = new LinkedHashMap<>();
+                pt.put("value", sel.problemType().hfName());
+                pt.put("source", sel.source().hfName());
+                pt.put("reason", sel.reason());
+                j.put("problem_type", pt);
+            }
             j.put("num_labels", numLabels);
             j.put("loss", lossJson);
             Map<String, Object> dj = new LinkedHashMap<>();
@@ -182,9 +202,17 @@ public class ExplainCommand implements Callable<Integer> {
             out.println(CliSupport.JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(j));
         } else {
             out.println("Model: " + modelOptions.model + " (" + modelDir + ")");
-            out.println("Problem type: " + sel.problemType().hfName() + " (source: " + sel.source().hfName() + ": " + sel.reason() + ")");
-            out.println("num_labels: " + numLabels);
-            out.println("Loss: " + lossText);
+            if (tokens) {
+                out.println("Task: token-classification (" + plan.taskReason() + "); head " + plan.architecture());
+                out.println("num_labels: " + numLabels + " (tags in id order: " + plan.config().id2label().values() + ")");
+                out.println("Loss: " + lossText);
+                out.println("Alignment: " + plan.alignmentPolicy());
+                out.println("Truncation: " + tok.get("truncation"));
+            } else {
+                out.println("Problem type: " + sel.problemType().hfName() + " (source: " + sel.source().hfName() + ": " + sel.reason() + ")");
+                out.println("num_labels: " + numLabels);
+                out.println("Loss: " + lossText);
+            }
             for (String h : head) out.println("Head: " + h);
             report.print(out);
             out.printf(Locale.ROOT, "Tokens (max_length %d): p50 %s, p90 %s, p95 %s, p99 %s, max %s; %s%% truncated (%s rows)%n",

@@ -29,6 +29,18 @@ public class ModelOptions {
             description = "Re-initialise checkpoint weights whose shape differs (a head with another number of labels).")
     boolean ignoreMismatchedSizes;
 
+    @Option(names = {"--task"}, paramLabel = "TASK",
+            description = "sequence-classification or token-classification (NER; default: token-classification for a CoNLL file "
+                    + "or JSONL with tokens and ner_tags, else sequence-classification).")
+    String task;
+
+    @Option(names = {"--label-all-tokens", "--label_all_tokens"},
+            description = "Token classification: tag every sub-token of a word (B- becomes I- on continuations), not only the first "
+                    + "(run_ner.py label_all_tokens).")
+    boolean labelAllTokens;
+
+    dev.jtune.trainer.Task task() { return dev.jtune.trainer.Task.parse(task); }
+
     ProblemType problemType() {
         if (problemType == null) return null;
         try {

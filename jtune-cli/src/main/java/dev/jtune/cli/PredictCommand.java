@@ -33,6 +33,9 @@ import java.util.concurrent.Callable;
             "  single-label: label, score, probabilities, logits",
             "  multi-label:  labels (probability >= threshold), probabilities, logits",
             "  regression:   score, logits",
+            "  token-classification (NER): text, words (word, start, end, tag, score) and entities (type, text, start,",
+            "      end, score); input: one sentence per line, or JSONL with \"text\"; --aggregation-strategy first|average|max|simple;",
+            "      start/end are character offsets in the input (Unicode code points, as Python string indices)",
             "The output format follows the extension: .jsonl (or .json) or .csv. A label column is not needed.",
             "--input - reads standard input and --output - writes to standard output (messages then go to stderr).",
             "",
@@ -40,6 +43,7 @@ import java.util.concurrent.Callable;
             "  jtune predict --model out --input new.tsv --output predictions.jsonl",
             "  jtune predict --model out --input new.csv --output predictions.csv --threshold 0.3",
             "  cat new.tsv | jtune predict --model out --input - --output - > predictions.jsonl",
+            "  jtune predict --model out-ner --input sentences.txt --output entities.jsonl --aggregation-strategy average",
             ""
         })
 public class PredictCommand implements Callable<Integer> {
@@ -60,6 +64,11 @@ public class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--output-format", paramLabel = "jsonl|csv", description = "Output format (default: from the --output extension; jsonl for -).")
     String outputFormat;
+
+    @Option(names = {"--aggregation-strategy", "--aggregation_strategy"}, paramLabel = "first|average|max|simple",
+            description = "Token classification: how sub-word predictions become words and entities, as HF's pipeline "
+                    + "(default: first, the word's first sub-token).")
+    String aggregationStrategy;
 
     @picocli.CommandLine.Mixin
     InferenceOptions inference;
@@ -86,6 +95,13 @@ public class PredictCommand implements Callable<Integer> {
                     outputFormat != null ? "pass --output-format jsonl or csv" : "name the output file predictions.jsonl or predictions.csv");
         }
         PrintWriter info = toStdout ? err : out; // with predictions on stdout, the messages go to stderr
+        Path dir = CliSupport.resolveModel(model);
+        if (dev.jtune.inference.TokenPredictor.isTokenModel(dir)) return predictTokens(dir, out, err, info, toStdout, csv);
+        if (aggregationStrategy != null) {
+            throw new JTuneException("--aggregation-strategy with " + model + ", a " + "sequence-classification model",
+                    "aggregation strategies turn sub-word tags into words and entities: they need a token-classification model",
+                    "drop --aggregation-strategy, or pass a model trained with --task token-classification");
+        }
         Predictor.checkThreshold(inference.threshold);
         ModelOptions po = new ModelOptions();
         po.problemType = inference.problemType;
@@ -116,6 +132,91 @@ public class PredictCommand implements Callable<Integer> {
             info.flush();
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * A token-classification folder: raw sentences (one per line, or JSONL "text", or a CSV/TSV text column) →
+     * per-word tags with probabilities and entities with code-point offsets, in input order.
+     */
+    private int predictTokens(Path dir, PrintWriter out, PrintWriter err, PrintWriter info, boolean toStdout, boolean csv)
+            throws JsonProcessingException {
+        dev.jtune.inference.AggregationStrategy strategy = dev.jtune.inference.AggregationStrategy.parse(aggregationStrategy, "--aggregation-strategy");
+        if (inference.threshold != null) {
+            throw new JTuneException("--threshold with a token-classification model", "thresholds are for multi-label models; a token "
+                    + "model tags each word with its most probable tag", "drop --threshold");
+        }
+        Path file = input.equals("-") ? stdinText() : Path.of(input);
+        List<dev.jtune.inference.TokenPredictor.Input> inputs = dev.jtune.inference.TokenPredictor.readTexts(file, data.readOptions(), data.textColumn);
+        if (inputs.isEmpty()) throw new JTuneException(input + " has no sentences", "predict needs at least one non-empty line", "check the file");
+        try (dev.jtune.inference.TokenPredictor tp = dev.jtune.inference.TokenPredictor.load(dir)) {
+            for (String w : tp.warnings()) err.println("warning: " + w);
+            int ml = SavedModel.maxLength(dir, tp.config(), tp.tokenizer().modelMaxLength(), inference.maxLength, err);
+            List<String> texts = inputs.stream().map(dev.jtune.inference.TokenPredictor.Input::text).toList();
+            List<dev.jtune.inference.TokenPrediction> preds = tp.predict(texts, inference.batchSize, ml, strategy, null);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            int entities = 0;
+            for (int i = 0; i < inputs.size(); i++) {
+                var in = inputs.get(i);
+                var p = preds.get(i);
+                Map<String, Object> r = new LinkedHashMap<>();
+                if (in.id() != null) r.put("id", in.id());
+                else r.put("line", in.line());
+                r.put("text", in.text());
+                List<Map<String, Object>> ws = new ArrayList<>();
+                for (var w : p.words()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("word", w.word());
+                    m.put("start", w.start());
+                    m.put("end", w.end());
+                    m.put("tag", w.tag());
+                    m.put("score", w.score());
+                    ws.add(m);
+                }
+                r.put("words", ws);
+                List<Map<String, Object>> es = new ArrayList<>();
+                for (var e : p.entities()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("type", e.type());
+                    m.put("text", e.text());
+                    m.put("start", e.start());
+                    m.put("end", e.end());
+                    m.put("score", e.score());
+                    es.add(m);
+                }
+                entities += es.size();
+                r.put("entities", es);
+                rows.add(r);
+            }
+            String text = csv ? Csv.write(rows) : jsonl(rows);
+            if (toStdout) {
+                out.print(text);
+                out.flush();
+            } else {
+                CliSupport.writeString(Path.of(output), text);
+            }
+            info.println("Wrote " + CliSupport.count(rows.size(), "prediction") + " with " + (entities + (entities == 1 ? " entity" : " entities"))
+                    + " to " + (toStdout ? "standard output" : output) + " (token-classification, aggregation strategy "
+                    + strategy.hfName() + "; start/end count Unicode characters, as Python string indices)");
+            info.flush();
+        }
+        return ExitCode.OK;
+    }
+
+    /** Standard input as a file for token prediction: JSONL when its first line is an object, else one sentence per line. */
+    private Path stdinText() {
+        try {
+            byte[] bytes = System.in.readAllBytes();
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).stripLeading();
+            Path d = java.nio.file.Files.createTempDirectory("jtune-stdin");
+            Path f = d.resolve(text.startsWith("{") ? "stdin.jsonl" : "stdin.txt");
+            java.nio.file.Files.write(f, bytes);
+            f.toFile().deleteOnExit();
+            d.toFile().deleteOnExit();
+            return f;
+        } catch (java.io.IOException e) {
+            throw new JTuneException("cannot read standard input: " + e.getMessage(), "--input - reads the sentences from standard input",
+                    "pipe sentences into jtune predict, or pass --input FILE", e);
+        }
     }
 
     private java.nio.file.Path stdinCopy;

@@ -34,7 +34,12 @@ final class SavedModel implements AutoCloseable {
      * with a warning. The choice is stated on {@code err} (stdout may carry JSON).
      */
     int maxLength(Integer requested, PrintWriter err) {
-        InputLength l = InputLength.decide(requested, "--max-length", predictor.dir(), config(), predictor.tokenizer().modelMaxLength());
+        return maxLength(predictor.dir(), config(), predictor.tokenizer().modelMaxLength(), requested, err);
+    }
+
+    /** The same rule for any saved folder (token-classification models too). */
+    static int maxLength(Path dir, PretrainedConfig config, int tokenizerMax, Integer requested, PrintWriter err) {
+        InputLength l = InputLength.decide(requested, "--max-length", dir, config, tokenizerMax);
         if (l.warning() != null) err.println("warning: " + l.warning());
         else if (requested == null) err.println("note: " + l.describe());
         err.flush();

@@ -13,7 +13,8 @@ import dev.jtune.modeling.FromPretrainedOptions;
 import dev.jtune.modeling.PretrainedConfig;
 import dev.jtune.models.AutoConfig;
 import dev.jtune.models.AutoModelForSequenceClassification;
-import dev.jtune.modeling.SequenceClassificationModel;
+import dev.jtune.modeling.TaskModel;
+import dev.jtune.trainer.Task;
 import dev.jtune.tokenization.AutoTokenizer;
 import dev.jtune.tokenization.PreTrainedTokenizer;
 import dev.jtune.trainer.CheckpointRotation;
@@ -54,6 +55,7 @@ import java.util.concurrent.Callable;
             "  jtune train --model minilm --train topics.jsonl --eval topics-dev.jsonl --output-dir out \\",
             "      --calibrate-thresholds per-label",
             "  jtune train --model minilm --train train.tsv --output-dir out --resume-from-checkpoint",
+            "  jtune train --model minilm --train ner-train.conll --eval ner-dev.conll --output-dir out-ner   (token-classification, inferred)",
             ""
         })
 public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Holder {
@@ -63,7 +65,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
     @Spec CommandSpec spec;
 
     @Option(names = {"--train", "--train-file", "--train_file"}, required = true, paramLabel = "FILE",
-            description = "Training data (.csv, .tsv or .jsonl).")
+            description = "Training data (.csv, .tsv or .jsonl; for NER a CoNLL column file or tokens/ner_tags JSONL).")
     Path trainFile;
 
     @Option(names = {"--eval", "--eval-file", "--validation-file", "--validation_file"}, paramLabel = "FILE",
@@ -151,7 +153,8 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                 .numLabels(modelOptions.numLabels).problemType(modelOptions.problemType())
                 .ignoreMismatchedSizes(modelOptions.ignoreMismatchedSizes).configOverrides(modelOptions.overrides())
                 .seed(args.seed()).lossSpec(lossSpec()).labelSmoothingFactor(args.labelSmoothingFactor())
-                .calibrateThresholds(calibrateThresholds).build()
+                .calibrateThresholds(calibrateThresholds).task(modelOptions.task()).tagColumn(data.tagColumn)
+                .labelAllTokens(modelOptions.labelAllTokens).build()
                 .requireValid();
         Dataset train = plan.train();
         Dataset eval = plan.eval();
@@ -160,7 +163,9 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         if (eval != null) out.println("Eval data: " + eval.file() + " (" + CliSupport.count(eval.size(), "row") + (eval.skipped().isEmpty() ? "" : ", " + eval.skipped().size() + " skipped") + ")");
 
         out.println("Model: " + modelOptions.model + (modelDir.toString().equals(modelOptions.model) ? "" : " (" + modelDir + ")"));
-        SequenceClassificationModel model = plan.loadModel();
+        boolean tokens = plan.task() == Task.TOKEN_CLASSIFICATION;
+        if (tokens) out.println("Task: token-classification (" + plan.taskReason() + "), head " + plan.architecture());
+        TaskModel model = plan.loadModel();
         for (String n : model.loadReport().notes()) out.println("  note: " + n);
         for (String w : model.loadReport().warnings()) err.println("warning: " + w);
         for (String w : plan.warnings()) err.println("warning: " + w);
@@ -181,7 +186,13 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             }
             Trainer.Builder tb = Trainer.builder().model(model).tokenizer(tokenizer).args(args)
                     .trainDataset(train).evalDataset(eval).lossSpec(lossSpec())
-                    .skipNonFiniteSteps(skipNonFiniteSteps).callback(console);
+                    .skipNonFiniteSteps(skipNonFiniteSteps).labelAllTokens(plan.labelAllTokens()).callback(console);
+            if (tokens) {
+                out.println("Alignment: " + plan.alignmentPolicy());
+                TrainingPlan.Truncation cut = plan.truncation(tokenizer, args.maxLength());
+                if (cut.lostWords() > 0) err.println("warning: " + cut.describe(args.maxLength()));
+                else out.println("Truncation: " + cut.describe(args.maxLength()));
+            }
             ProgressLines lines = progressOptions.lines(err);
             if (lines != null) tb.callback(lines);
             if (lines != null && ProgressCallback.terminal()) tb.callback(progress);

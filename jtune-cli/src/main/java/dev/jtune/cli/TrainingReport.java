@@ -87,6 +87,8 @@ final class TrainingReport {
             }
             h.append("</table>\n");
         }
+        String perType = perTypeTable(finalEval);
+        if (perType != null) h.append("<h2>Entities per type (final evaluation, seqeval default mode)</h2>\n").append(perType);
         if (finalEval != null) {
             h.append("<h2>Final evaluation</h2>\n<table>\n");
             finalEval.forEach((k, v) -> h.append("<tr><th>").append(escape(k)).append("</th><td>").append(ConsoleCallback.num(v)).append("</td></tr>\n"));
@@ -94,6 +96,29 @@ final class TrainingReport {
         }
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    /**
+     * Token runs: one row per entity type (precision, recall, F1, gold entities) from the eval_TYPE_* metrics, then
+     * the micro average; null when the metrics have no per-type F1.
+     */
+    static String perTypeTable(Map<String, Double> m) {
+        if (m == null || !m.containsKey("eval_precision") || !m.containsKey("eval_accuracy")) return null;
+        List<String> types = new ArrayList<>();
+        for (String k : m.keySet()) {
+            if (k.startsWith("eval_") && k.endsWith("_number")) types.add(k.substring(5, k.length() - "_number".length()));
+        }
+        if (types.isEmpty()) return null;
+        StringBuilder t = new StringBuilder("<table><tr><th>type</th><th>precision</th><th>recall</th><th>F1</th><th>entities</th></tr>\n");
+        for (String ty : types) {
+            t.append("<tr><th>").append(escape(ty)).append("</th>");
+            for (String f : List.of("precision", "recall", "f1")) t.append("<td>").append(ConsoleCallback.num(m.get("eval_" + ty + "_" + f))).append("</td>");
+            t.append("<td>").append(Math.round(m.get("eval_" + ty + "_number"))).append("</td></tr>\n");
+        }
+        t.append("<tr><th>all (micro)</th>");
+        for (String f : List.of("precision", "recall", "f1")) t.append("<td>").append(ConsoleCallback.num(m.get("eval_" + f))).append("</td>");
+        t.append("<td>").append(types.stream().mapToLong(ty -> Math.round(m.get("eval_" + ty + "_number"))).sum()).append("</td></tr>\n</table>\n");
+        return t.toString();
     }
 
     private static void li(StringBuilder h, String k, String v) {

@@ -51,7 +51,23 @@ class PlanAgreementTest {
                 Arguments.of("named-label checkpoint, its own labels", "tiny-bert-single", "named", List.of()),
                 Arguments.of("named-label checkpoint, other head size", "tiny-bert-single", "strings", List.of("--num-labels", "2")),
                 Arguments.of("named-label checkpoint, head re-initialised", "tiny-bert-single", "strings",
-                        List.of("--num-labels", "2", "--ignore-mismatched-sizes")));
+                        List.of("--num-labels", "2", "--ignore-mismatched-sizes")),
+                // token classification: the task inferred or given, the tags, the token loss, the alignment policy
+                Arguments.of("CoNLL, task inferred", "tiny-bert", "conll", List.of()),
+                Arguments.of("tokens/ner_tags JSONL, task inferred", "tiny-bert", "tokjsonl", List.of()),
+                Arguments.of("CoNLL, --task and --label-all-tokens", "tiny-bert", "conll",
+                        List.of("--task", "token-classification", "--label-all-tokens")),
+                Arguments.of("CoNLL, tag column 2 of 3", "tiny-bert", "conll3", List.of("--tag-column", "2")),
+                Arguments.of("CoNLL, tag column out of range", "tiny-bert", "conll3", List.of("--tag-column", "5")),
+                Arguments.of("CoNLL, label smoothing per token", "tiny-bert", "conll", List.of("--label-smoothing-factor", "0.1")),
+                Arguments.of("CoNLL, class weights auto", "tiny-bert", "conll", List.of("--class-weights", "auto")),
+                Arguments.of("CoNLL, class weights, wrong count", "tiny-bert", "conll", List.of("--class-weights", "1,2")),
+                Arguments.of("CoNLL, problem type ignored", "tiny-bert", "conll", List.of("--problem-type", "regression")),
+                Arguments.of("token checkpoint, its own tags", "token-ckpt", "ent-conll", List.of()),
+                Arguments.of("token checkpoint, other tags", "token-ckpt", "conll", List.of()),
+                Arguments.of("token checkpoint, other tags, head re-initialised", "token-ckpt", "conll", List.of("--ignore-mismatched-sizes")),
+                Arguments.of("--label-all-tokens with sentence labels", "tiny-bert", "strings", List.of("--label-all-tokens")),
+                Arguments.of("sentence labels, --task token-classification", "tiny-bert", "strings", List.of("--task", "token-classification")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -86,6 +102,14 @@ class PlanAgreementTest {
             JsonNode saved = JSON.readTree(dir.resolve("out").resolve("config.json").toFile());
             assertEquals(plan.path("problem_type").path("value").asText(), saved.path("problem_type").asText(), name + ": problem_type");
             assertEquals(plan.path("num_labels").asInt(), saved.path("id2label").size(), name + ": num_labels");
+            assertEquals(plan.path("architecture").asText(), saved.path("architectures").get(0).asText(), name + ": head class");
+            if (plan.path("task").path("value").asText().equals("token-classification")) {
+                CliTestSupport.assertContains(run.out.toString(), "Task: token-classification (" + plan.path("task").path("reason").asText());
+                CliTestSupport.assertContains(run.out.toString(), "Alignment: " + plan.path("alignment").path("description").asText());
+                // the tag ids explain reports are the ones train saves
+                plan.path("data").path("label2id").fields().forEachRemaining(tag ->
+                        assertEquals(tag.getKey(), saved.path("id2label").path(tag.getValue().asText()).asText(), name + ": tag " + tag.getKey()));
+            }
         } else {
             // the first error explain names is the one train stops with
             String first = plan.path("errors").get(0).asText();
@@ -95,6 +119,7 @@ class PlanAgreementTest {
     }
 
     private Path model(String name) throws IOException {
+        if (name.equals("token-ckpt")) return Fixtures.fixtures().resolve("arch/models/bert-token-classification");
         if (!name.equals("stale")) return Fixtures.model(name);
         Path m = dir.resolve("stale-model");
         Files.createDirectories(m);
@@ -106,6 +131,34 @@ class PlanAgreementTest {
     }
 
     private Path data(String kind) throws IOException {
+        if (kind.equals("conll") || kind.equals("conll3") || kind.equals("ent-conll")) {
+            String[][] sentences = {{"Peter B-PER", "Blackburn I-PER", "visited O", "Paris B-LOC"},
+                    {"EU B-ORG", "rejects O", "German B-MISC", "call O"}, {"Anna B-PER", "lives O", "in O", "Berlin B-LOC", ". O"}};
+            StringBuilder b = new StringBuilder("-DOCSTART- -X- O\n\n");
+            for (int rep = 0; rep < 4; rep++) {
+                for (String[] sent : sentences) {
+                    for (String w : sent) {
+                        String[] p = w.split(" ");
+                        String tag = kind.equals("ent-conll") ? (p[1].equals("O") ? "O" : p[1].charAt(0) + "-ENT") : p[1];
+                        b.append(p[0]).append(kind.equals("conll3") ? " " + tag : "").append(' ').append(kind.equals("conll3") ? "X" : tag).append('\n');
+                    }
+                    b.append('\n');
+                }
+            }
+            Path f = dir.resolve(kind + ".conll");
+            Files.writeString(f, b.toString(), StandardCharsets.UTF_8);
+            return f;
+        }
+        if (kind.equals("tokjsonl")) {
+            StringBuilder b = new StringBuilder();
+            for (int rep = 0; rep < 6; rep++) {
+                b.append("{\"tokens\": [\"Peter\", \"Blackburn\", \"visited\", \"Paris\"], \"ner_tags\": [\"B-PER\", \"I-PER\", \"O\", \"B-LOC\"]}\n");
+                b.append("{\"tokens\": [\"Anna\", \"left\"], \"ner_tags\": [\"B-PER\", \"O\"]}\n");
+            }
+            Path f = dir.resolve("tok.jsonl");
+            Files.writeString(f, b.toString(), StandardCharsets.UTF_8);
+            return f;
+        }
         List<String[]> rows = CliTestSupport.sentiment(12, 3);
         StringBuilder b = new StringBuilder();
         int i = 0;

@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A file's physical lines decoded as strict UTF-8; a line with invalid bytes is null (line numbers stay exact). */
-final class TextLines {
+public final class TextLines {
     private TextLines() {}
 
     /**
@@ -100,7 +100,7 @@ final class TextLines {
     }
 
     /** Splits on LF (a trailing CR is dropped), strips a leading byte-order mark; the last line is kept only if non-empty. */
-    static List<String> decode(byte[] bytes) {
+    public static List<String> decode(byte[] bytes) {
         CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);

@@ -121,6 +121,18 @@ public final class BertTokenizerFast implements PreTrainedTokenizer {
     }
 
     @Override
+    public String continuingSubwordPrefix() {
+        JsonNode p = tokenizerJson.path("model").path("continuing_subword_prefix");
+        return p.isTextual() && !p.asText().isEmpty() ? p.asText() : null;
+    }
+
+    @Override
+    public int unkTokenId() {
+        Integer id = specialTokens.unk() == null ? null : tokenToId.get(specialTokens.unk());
+        return id == null ? -1 : id;
+    }
+
+    @Override
     public OffsetEncoding encodeWithOffsets(String text, int maxLength) {
         requireText(text, "text", 0);
         int ml = effectiveMaxLength(maxLength, false);

@@ -34,6 +34,16 @@ public interface PreTrainedTokenizer extends AutoCloseable {
      */
     OffsetEncoding encodeWithOffsets(String text, int maxLength);
 
+    /**
+     * The prefix that marks a sub-word continuation token ({@code tokenizer.json}'s
+     * {@code model.continuing_subword_prefix}, {@code ##} for WordPiece), or null when the model has none
+     * (byte-level BPE, Unigram). HF's token-classification pipeline fuses words with it when it exists.
+     */
+    default String continuingSubwordPrefix() { return null; }
+
+    /** Id of the unknown token ({@code unk_token}), or -1 when it has none. */
+    default int unkTokenId() { return -1; }
+
     /** Id of the padding token ({@code pad_token_id}, usually 0). */
     int padTokenId();
 

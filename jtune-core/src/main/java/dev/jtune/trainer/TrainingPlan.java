@@ -15,6 +15,11 @@ import dev.jtune.modeling.PretrainedConfig;
 import dev.jtune.modeling.SequenceClassificationModel;
 import dev.jtune.models.AutoConfig;
 import dev.jtune.models.AutoModelForSequenceClassification;
+import dev.jtune.models.AutoModelForTokenClassification;
+import dev.jtune.models.ModelRegistry;
+import dev.jtune.data.TokenTagReader;
+import dev.jtune.modeling.TaskModel;
+import dev.jtune.tokenization.PreTrainedTokenizer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +34,13 @@ import java.util.Map;
  * {@code problem_type} with its source, the loss with its precedence ({@link LossDecision}), and every warning
  * and error. {@code jtune train} runs it and stops on its first error; {@code jtune explain} prints it; API users
  * can do either. The {@link Trainer} reaches the same loss through the same {@link LossDecision}.
+ *
+ * <p>The task comes first: {@link Task#TOKEN_CLASSIFICATION} when asked ({@code --task token-classification}) or
+ * when the training file is token data (a CoNLL column file, or JSONL with {@code tokens} and {@code ner_tags});
+ * then the tags are read by {@link TokenTagReader} ({@code O} first, then sorted, or the model's own id2label when
+ * it names every tag of the data), {@code num_labels} is the tag count, the loss is HF's fixed token rule
+ * ({@link LossDecision#decideTokens}), the alignment policy is recorded ({@code labelAllTokens}) and
+ * {@link #loadModel} loads a {@code *ForTokenClassification} head.
  */
 public final class TrainingPlan {
     private final Path modelDir;
@@ -42,6 +54,10 @@ public final class TrainingPlan {
     private final List<String> warnings;
     private final List<JTuneException> errors;
     private final String calibrateThresholds;
+    private final Task task;
+    private final String taskReason;
+    private final boolean labelAllTokens;
+    private final String architecture;
 
     private TrainingPlan(Builder b) {
         this.modelDir = b.modelDir;
@@ -51,6 +67,94 @@ public final class TrainingPlan {
         this.baseConfig = AutoConfig.fromPretrained(modelDir, FromPretrainedOptions.builder().configOverrides(overrides).build());
         warn.addAll(baseConfig.warnings());
         ProblemType forced = b.problemType;
+        this.labelAllTokens = b.labelAllTokens;
+        if (b.task != null) {
+            this.task = b.task;
+            this.taskReason = "given (--task " + b.task.cliName() + ")";
+        } else if (TokenTagReader.looksLikeTokenData(b.trainFile)) {
+            this.task = Task.TOKEN_CLASSIFICATION;
+            this.taskReason = "inferred: " + b.trainFile.getFileName() + " is token data (a CoNLL column file, or JSONL with tokens and ner_tags)";
+        } else {
+            this.task = Task.SEQUENCE_CLASSIFICATION;
+            this.taskReason = "inferred: " + b.trainFile.getFileName() + " has one label per text";
+        }
+        var family = ModelRegistry.forModelType(baseConfig.modelType(), modelDir.resolve("config.json").toString());
+        this.architecture = task == Task.TOKEN_CLASSIFICATION ? family.tokenClassification() : family.sequenceClassification();
+        if (b.labelAllTokens && task != Task.TOKEN_CLASSIFICATION) {
+            err.add(new JTuneException("--label-all-tokens with " + b.trainFile.getFileName() + ", which has one label per text",
+                    "label_all_tokens (run_ner.py) is about word tags and their sub-tokens: it needs token-classification data",
+                    "drop --label-all-tokens, or give a CoNLL file or tokens/ner_tags JSONL"));
+        }
+        if (b.tagColumn != null && task != Task.TOKEN_CLASSIFICATION) {
+            err.add(new JTuneException("--tag-column " + b.tagColumn + " with " + b.trainFile.getFileName() + ", which is not a CoNLL file",
+                    "the tag column chooses the tag of a CoNLL column file", "drop --tag-column, or pass --task token-classification"));
+        }
+        if (task == Task.TOKEN_CLASSIFICATION) {
+            // -------- token classification: tags per word, a *ForTokenClassification head, HF's token loss
+            if (forced != null) {
+                warn.add("--problem-type " + forced.hfName() + " is ignored: a token-classification head always uses cross-entropy "
+                        + "over the tokens and never reads problem_type (HF *ForTokenClassification)");
+            }
+            Dataset own = TokenTagReader.read(b.trainFile, b.tagColumn, null);
+            Dataset fullTrain = own;
+            boolean modelTags = b.numLabels == null && baseConfig.numLabels() > 1 && !isDefaultLabels(baseConfig.id2label());
+            if (modelTags) {
+                java.util.Set<String> modelNames = baseConfig.label2id().keySet();
+                if (modelNames.containsAll(own.labelMap().label2id().keySet())) {
+                    fullTrain = TokenTagReader.read(b.trainFile, b.tagColumn, baseConfig.label2id()); // the model's own ids
+                } else {
+                    int dataCount = own.labelMap().size();
+                    if (dataCount != baseConfig.numLabels() && !b.ignoreMismatchedSizes) {
+                        err.add(new JTuneException("the checkpoint " + modelDir.getFileName() + " names its " + baseConfig.numLabels()
+                                + " tags " + baseConfig.id2label().values() + " but " + own.file().getFileName() + " has "
+                                + dataCount + " other tags " + own.labelMap().id2label(),
+                                "the data's tags replace the checkpoint's (as run_ner.py does); a head with another number of "
+                                        + "tags is trained from scratch only when asked (HF ignore_mismatched_sizes)",
+                                "pass --ignore-mismatched-sizes to train a new head for the data's tags"));
+                    }
+                    warn.add("LABELS REPLACED: the checkpoint " + modelDir.getFileName() + " names its " + baseConfig.numLabels()
+                            + " tags " + baseConfig.id2label().values() + " but " + own.file().getFileName() + " has "
+                            + own.labelMap().id2label() + ": training uses the data's tags");
+                }
+            }
+            Dataset tr = head(fullTrain, b.maxTrainSamples, "--max-train-samples");
+            if (b.forTraining) {
+                try {
+                    tr.validateForTraining();
+                } catch (JTuneException e) {
+                    err.add(e);
+                }
+            }
+            this.train = tr;
+            Dataset ev = null;
+            if (b.evalFile != null) {
+                // the training tags: a tag training never saw is an error naming its line
+                ev = head(TokenTagReader.read(b.evalFile, b.tagColumn, tr.labelMap().label2id()), b.maxEvalSamples, "--max-eval-samples");
+                warn.addAll(Dataset.labelCoverageWarnings(tr, ev, null));
+            }
+            this.eval = ev;
+            int n = b.numLabels != null ? b.numLabels : tr.numLabels();
+            List<String> names = n == tr.labelMap().size() ? tr.labelMap().id2label() : null;
+            this.modelOptions = FromPretrainedOptions.builder().numLabels(names == null ? n : null).labelNames(names)
+                    .ignoreMismatchedSizes(b.ignoreMismatchedSizes).configOverrides(overrides).seed(b.seed).build();
+            this.config = AutoConfig.fromPretrained(modelDir, modelOptions);
+            this.selection = LossSelection.tokenClassification(architecture, config.numLabels());
+            LossDecision d = null;
+            try {
+                d = LossDecision.decideTokens(architecture, config, tr, tr, b.lossSpec, b.labelSmoothingFactor, b.lossFunction);
+            } catch (JTuneException e) {
+                err.add(e);
+            }
+            this.loss = d;
+            if (b.calibrateThresholds != null) {
+                err.add(new JTuneException("--calibrate-thresholds for a token-classification model",
+                        "decision thresholds exist only for multi_label_classification", "drop --calibrate-thresholds"));
+            }
+            this.calibrateThresholds = b.calibrateThresholds;
+            this.warnings = Collections.unmodifiableList(warn);
+            this.errors = Collections.unmodifiableList(err);
+            return;
+        }
 
         // 1. how the data is typed: the forced problem type, and the model's own label names when it has them
         ReadOptions.Builder ro = b.readOptions != null ? b.readOptions : ReadOptions.builder();
@@ -188,9 +292,68 @@ public final class TrainingPlan {
         return this;
     }
 
-    /** The model as the plan loads it (head re-initialised where the plan says so). */
-    public SequenceClassificationModel loadModel() {
-        return AutoModelForSequenceClassification.fromPretrained(modelDir, modelOptions);
+    /**
+     * The model as the plan loads it (head re-initialised where the plan says so): a {@code *ForSequenceClassification}
+     * or, for {@link Task#TOKEN_CLASSIFICATION}, a {@code *ForTokenClassification}.
+     */
+    public TaskModel loadModel() {
+        return task == Task.TOKEN_CLASSIFICATION ? AutoModelForTokenClassification.fromPretrained(modelDir, modelOptions)
+                : AutoModelForSequenceClassification.fromPretrained(modelDir, modelOptions);
+    }
+
+    /** Sequence or token classification. */
+    public Task task() { return task; }
+
+    /** Why this task: given by --task, or inferred from the training file. */
+    public String taskReason() { return taskReason; }
+
+    /** HF's head class the plan loads, e.g. BertForTokenClassification. */
+    public String architecture() { return architecture; }
+
+    /** Token classification: every sub-token of a word gets its tag (B- → I- on continuations); else only the first. */
+    public boolean labelAllTokens() { return labelAllTokens; }
+
+    /** The word-to-sub-token alignment policy, one line (token classification), or null. */
+    public String alignmentPolicy() {
+        if (task != Task.TOKEN_CLASSIFICATION) return null;
+        return labelAllTokens
+                ? "label_all_tokens: every sub-token of a word gets the word's tag (B- becomes I- on the continuations); special tokens -100 "
+                        + "(run_ner.py --label_all_tokens, CLI --label-all-tokens); metrics still score each word once, at its first sub-token"
+                : "first sub-token: the first sub-token of each word gets the word's tag, the other sub-tokens and the special tokens -100 "
+                        + "(not counted by the loss; run_ner.py's default; --label-all-tokens tags them all)";
+    }
+
+    /**
+     * What truncation at {@code maxLength} costs the training data: sentences cut, and tagged words that lose every
+     * token (their tags are never learned). Token classification only.
+     *
+     * @param sentences          sentences in the training data
+     * @param truncatedSentences sentences with at least one word lost
+     * @param words              tagged words
+     * @param lostWords          tagged words with no token left
+     */
+    public record Truncation(int sentences, int truncatedSentences, long words, int lostWords) {
+        public String describe(int maxLength) {
+            return lostWords == 0 ? "no tagged word is lost to truncation at max_length " + maxLength
+                    : lostWords + " tagged word" + (lostWords == 1 ? "" : "s") + " of " + words + " in " + truncatedSentences + " sentence"
+                            + (truncatedSentences == 1 ? "" : "s") + " lose every token to truncation at max_length " + maxLength
+                            + " (their tags are not learned; raise --max-length)";
+        }
+    }
+
+    /** The training data's truncation at {@code maxLength} with this plan's alignment policy (token data only). */
+    public Truncation truncation(PreTrainedTokenizer tokenizer, int maxLength) {
+        if (task != Task.TOKEN_CLASSIFICATION) throw new IllegalStateException("truncation of words is for token classification");
+        Features f = Features.tokenize(train, tokenizer, maxLength, labelAllTokens);
+        int cut = 0;
+        long words = 0;
+        for (int i = 0; i < f.size(); i++) {
+            var a = f.alignment(i);
+            if (a != null && a.lostWords() > 0) cut++;
+            int[] tags = f.example(i).tokenTags().tags();
+            if (tags != null) for (int t : tags) if (t >= 0) words++;
+        }
+        return new Truncation(f.size(), cut, words, f.lostWords());
     }
 
     /** True when id2label is HF's placeholder LABEL_0..LABEL_{n-1} (a model never fine-tuned on named classes). */
@@ -235,6 +398,16 @@ public final class TrainingPlan {
         private LossFunction lossFunction;
         private boolean forTraining = true;
         private String calibrateThresholds;
+        private Task task;
+        private Integer tagColumn;
+        private boolean labelAllTokens;
+
+        /** The task (CLI {@code --task}); null infers it from the training file. */
+        public Builder task(Task t) { this.task = t; return this; }
+        /** 1-based tag column of a CoNLL file (CLI {@code --tag-column}); null = the last column. */
+        public Builder tagColumn(Integer c) { this.tagColumn = c; return this; }
+        /** run_ner.py's label_all_tokens (CLI {@code --label-all-tokens}). */
+        public Builder labelAllTokens(boolean b) { this.labelAllTokens = b; return this; }
 
         public Builder modelDir(Path p) { this.modelDir = p; return this; }
         public Builder trainFile(Path p) { this.trainFile = p; return this; }

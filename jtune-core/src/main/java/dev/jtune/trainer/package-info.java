@@ -1,6 +1,7 @@
 /**
  * HF's Trainer: {@link dev.jtune.trainer.TrainingArguments}, {@link dev.jtune.trainer.TrainingPlan} (every decision
- * before the first step, shared with {@code explain}), {@link dev.jtune.trainer.LossDecision}, the façade
+ * before the first step, shared with {@code explain}, for sequence and token classification: {@link dev.jtune.trainer.Task}),
+ * {@link dev.jtune.trainer.LossDecision}, the façade
  * {@link dev.jtune.trainer.Trainer}, its loop ({@link dev.jtune.trainer.TrainingLoop}), evaluation, checkpoints and
  * callbacks. Decisions shared with the CLI's evaluate and predict: {@link dev.jtune.trainer.InputLength} (max_length:
  * the flag, else what training used, clamped to the model's limit), {@link dev.jtune.trainer.DecisionThresholds} (the one
