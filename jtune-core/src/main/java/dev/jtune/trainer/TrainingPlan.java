@@ -344,7 +344,7 @@ public final class TrainingPlan {
     /** The training data's truncation at {@code maxLength} with this plan's alignment policy (token data only). */
     public Truncation truncation(PreTrainedTokenizer tokenizer, int maxLength) {
         if (task != Task.TOKEN_CLASSIFICATION) throw new IllegalStateException("truncation of words is for token classification");
-        Features f = Features.tokenize(train, tokenizer, maxLength, labelAllTokens);
+        Features f = Features.tokenize(train, tokenizer, maxLength, labelAllTokens, Integer.MAX_VALUE); // ids are checked where training tokenizes
         int cut = 0;
         long words = 0;
         for (int i = 0; i < f.size(); i++) {
