@@ -30,10 +30,13 @@ public final class TokenTagReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Bytes read to sniff a file's kind (the first rows), whatever the file's size. */
+    private static final int SNIFF_BYTES = 64 * 1024;
+
     /** True when the file looks like token data: a CoNLL column file, or JSONL whose first object has "tokens". */
     public static boolean looksLikeTokenData(Path file) {
-        try {
-            List<String> lines = TextLines.decode(Files.readAllBytes(file));
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            List<String> lines = TextLines.decode(in.readNBytes(SNIFF_BYTES));
             for (String l : lines) {
                 if (l == null || l.isBlank()) continue;
                 String t = l.strip();
@@ -57,12 +60,8 @@ public final class TokenTagReader {
      * @param label2id  the tag ids to use (unknown tags are errors), or null to assign O first, then sorted
      */
     public static Dataset read(Path file, Integer tagColumn, Map<String, Integer> label2id) {
-        List<String> lines;
-        try {
-            lines = TextLines.decode(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new JTuneException("cannot read " + file + ": " + e.getMessage(), "the data file must be readable", "check the path");
-        }
+        // streamed within the data budgets (ReadOptions: row and file size limits), as every data reader
+        List<String> lines = TextLines.read(file, ReadOptions.DEFAULT_MAX_ROW_BYTES, ReadOptions.defaultMaxFileBytes());
         String first = lines.stream().filter(l -> l != null && !l.isBlank()).findFirst().orElse("");
         List<RawSentence> raw = first.strip().startsWith("{") ? jsonl(file, lines) : conll(file, lines, tagColumn);
         if (raw.isEmpty()) {
