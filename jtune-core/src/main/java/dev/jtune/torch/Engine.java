@@ -61,7 +61,26 @@ public final class Engine {
                             + "or pass -Dorg.bytedeco.openblas.load=mkl_rt");
         }
         int threads = configuredThreads();
+        if (!threadsGiven()) {
+            // a machine already busy with another program: libtorch's and MKL's spinning workers then fight it for the
+            // cores (measured on 2 cores beside one busy process: fp32 MiniLM 5.5 s/step with 2 threads, 3.3 s with 1)
+            CpuSample before = CpuSample.now();
+            try {
+                Thread.sleep(150);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            int fitted = threadsForLoad(threads, CpuSample.now().othersBusyCores(before));
+            if (fitted < threads) {
+                System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING, "other programs keep "
+                        + String.format(java.util.Locale.ROOT, "%.1f", CpuSample.now().othersBusyCores(before)) + " of " + threads
+                        + " cores busy: using " + fitted + " intra-op thread(s) (JTUNE_THREADS sets the count)");
+                threads = fitted;
+            }
+        }
         torch.set_num_threads(threads);
+        currentThreads = threads;
+        loadSample = CpuSample.now();
         initialised = true;
     }
 
@@ -260,6 +279,72 @@ public final class Engine {
     private static String setting(String property, String env) {
         String v = System.getProperty(property);
         return v != null ? v : System.getenv(env);
+    }
+
+    private static volatile int currentThreads;
+    private static volatile CpuSample loadSample;
+
+    /** Whether the thread count was given ({@code -Djtune.threads} / {@code JTUNE_THREADS}): then it is never changed. */
+    static boolean threadsGiven() { return setting("jtune.threads", "JTUNE_THREADS") != null; }
+
+    /**
+     * The intra-op threads for {@code cores} cores of which other programs keep {@code othersBusy} busy: one per core
+     * they leave free (a core counts as taken from half of its time on: a busy program sharing the cores with
+     * jtune's threads gets only part of one), at least one.
+     */
+    static int threadsForLoad(int cores, double othersBusy) {
+        int taken = (int) Math.floor(othersBusy + 0.5);
+        return Math.max(1, Math.min(cores, cores - taken));
+    }
+
+    /**
+     * Follows the load between two calls (the training loop calls it every few dozen steps): when other programs
+     * take cores, the intra-op threads step down to the cores left; when they are gone, back up to the configured
+     * count. Says so once per change; never changes a count given by {@code JTUNE_THREADS}.
+     */
+    public static synchronized void adaptThreadsToLoad() {
+        if (!initialised || threadsGiven() || loadSample == null) return;
+        CpuSample now = CpuSample.now();
+        double others = now.othersBusyCores(loadSample);
+        loadSample = now;
+        if (Double.isNaN(others)) return;
+        int want = threadsForLoad(configuredThreads(), others);
+        if (want != currentThreads) {
+            System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING, String.format(java.util.Locale.ROOT,
+                    "other programs keep %.1f cores busy: intra-op threads %d -> %d", others, currentThreads, want));
+            torch.set_num_threads(want);
+            currentThreads = want;
+        }
+    }
+
+    /** The intra-op threads in use now. */
+    public static int currentThreads() { return currentThreads; }
+
+    /** Cumulative CPU ticks of the machine ({@code /proc/stat}) and of this process ({@code /proc/self/stat}). */
+    record CpuSample(long total, long busy, long self, int cores) {
+        static CpuSample now() {
+            try {
+                String cpu = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
+                String[] f = cpu.trim().split("\\s+");
+                long total = 0, idle = 0;
+                for (int i = 1; i < f.length && i <= 8; i++) total += Long.parseLong(f[i]);
+                idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0); // idle + iowait
+                String st = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+                String[] g = st.substring(st.lastIndexOf(')') + 2).trim().split("\\s+");
+                long self = Long.parseLong(g[11]) + Long.parseLong(g[12]); // utime + stime (fields 14, 15)
+                return new CpuSample(total, total - idle, self, Runtime.getRuntime().availableProcessors());
+            } catch (java.io.IOException | RuntimeException e) {
+                return new CpuSample(-1, -1, -1, Runtime.getRuntime().availableProcessors());
+            }
+        }
+
+        /** Cores other processes kept busy since {@code before} (NaN when unknown). */
+        double othersBusyCores(CpuSample before) {
+            if (total < 0 || before.total < 0 || total <= before.total) return Double.NaN;
+            double busyTicks = (busy - before.busy) - (self - before.self);
+            // /proc/stat sums every core's ticks; a core-second is `cores` times fewer of the total
+            return Math.max(0, busyTicks) / (double) (total - before.total) * cores;
+        }
     }
 
     /** Intra-op threads: {@code -Djtune.threads}, then {@code JTUNE_THREADS}, else the number of cores. */

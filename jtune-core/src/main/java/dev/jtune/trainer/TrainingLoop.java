@@ -27,6 +27,8 @@ import java.util.Map;
  */
 final class TrainingLoop {
     private static final System.Logger LOG = System.getLogger(TrainingLoop.class.getName());
+    /** Optimizer steps between two looks at the machine's load ({@link Engine#adaptThreadsToLoad}). */
+    static final int LOAD_CHECK_STEPS = 20;
 
     private final Trainer trainer;
     private final TrainingArguments args;
@@ -212,6 +214,7 @@ final class TrainingLoop {
         control.newStep();
         cb.onStepEnd(args, state, control);
         Engine.releaseFreeMemoryAt(state.globalStep()); // holes left by fragmentation stop being resident
+        if (state.globalStep() % LOAD_CHECK_STEPS == 0) Engine.adaptThreadsToLoad(); // never collapse beside a busy program
         if (trainer.stopRequested()) { // interrupted (Ctrl-C): keep what was learned, resumable
             control.shouldSave(true);
             control.shouldTrainingStop(true);
