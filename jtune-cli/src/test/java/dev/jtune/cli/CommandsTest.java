@@ -40,9 +40,18 @@ class CommandsTest {
         String o = cli.out.toString();
         assertContains(o, "demo: eval ");
         assertContains(o, "Predictions for new inputs:");
+        if (task.equals("regression")) assertContains(o, "verdict: ");
         assertContains(o, task.equals("regression") ? "MSELoss" : task.equals("multi-label") ? "BCEWithLogitsLoss" : "CrossEntropyLoss");
         assertTrue(Files.isRegularFile(dir.resolve("model/report.html")));
         assertTrue(Files.isRegularFile(dir.resolve("predictions.jsonl")));
+    }
+
+    @Test
+    void regressionVerdictSaysWhatThePearsonMeans() {
+        assertContains(DemoCommand.regressionVerdict(0.816, "dev.tsv"), "verdict: the model learned sentence similarity: Pearson 0.82");
+        assertContains(DemoCommand.regressionVerdict(0.45, "dev.tsv"), "learned some similarity (Pearson 0.45");
+        assertContains(DemoCommand.regressionVerdict(-0.002, "dev.tsv"), "did not learn the similarity (Pearson -0.00");
+        assertContains(DemoCommand.regressionVerdict(Double.NaN, "dev.tsv"), "did not learn");
     }
 
     @Test
