@@ -70,10 +70,11 @@ public final class Engine {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            int fitted = threadsForLoad(threads, CpuSample.now().othersBusyCores(before));
+            double others = CpuSample.now().othersBusyCores(before);
+            int fitted = threadsForLoad(threads, others);
             if (fitted < threads) {
                 System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING, "other programs keep "
-                        + String.format(java.util.Locale.ROOT, "%.1f", CpuSample.now().othersBusyCores(before)) + " of " + threads
+                        + String.format(java.util.Locale.ROOT, "%.1f", others) + " of " + threads
                         + " cores busy: using " + fitted + " intra-op thread(s) (JTUNE_THREADS sets the count)");
                 threads = fitted;
             }
