@@ -11,6 +11,10 @@ import org.bytedeco.pytorch.Tensor;
  * {@code save_pretrained} are {@link TaskModel}'s. A family contributes its config, its module tree and {@link #classify}.
  */
 public abstract class SequenceClassificationModel extends TaskModel {
+    /** The keys HF initialises when they are missing from a checkpoint: the classifier and the family's other head modules. */
+    @Override
+    public boolean isHeadKey(String key) { return layout().isSequenceHeadKey(key); }
+
 
     /**
      * The family's encoder and head without a loss: inputIds, attentionMask, tokenTypeIds (B, L) (mask or types

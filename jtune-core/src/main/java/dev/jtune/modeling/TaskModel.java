@@ -28,8 +28,29 @@ public abstract class TaskModel extends PreTrainedModel {
     /** The model's config (labels, problem type and the family's fields). */
     public abstract PretrainedConfig config();
 
+    /** The family's checkpoint layout (prefix, token type ids, other heads' keys), shared by both its heads. */
+    public abstract CheckpointLayout layout();
+
+    @Override
+    public String basePrefix() { return layout().baseModelPrefix(); }
+
     /** Whether the model reads token type ids (HF's tokenizer {@code model_input_names} lists them). */
-    public boolean usesTokenTypeIds() { return true; }
+    public boolean usesTokenTypeIds() { return layout().usesTokenTypeIds(); }
+
+    /** The other task head's keys of the same family (the token head: the sequence head's pooler and so on). */
+    protected boolean isOtherHeadKey(String key) { return false; }
+
+    /** This head's keys, the family's other task heads ({@link CheckpointLayout#otherTaskPrefixes}) and BERT's {@code cls.*}. */
+    @Override
+    public boolean isOutsideBaseModel(String key) {
+        return super.isOutsideBaseModel(key) || layout().isOtherTaskKey(key) || isOtherHeadKey(key);
+    }
+
+    /** The legacy keys every family drops, plus the family's other heads and unused keys ({@link CheckpointLayout}). */
+    @Override
+    public boolean isDroppedKey(String key) {
+        return super.isDroppedKey(key) || layout().isOtherTaskKey(key) || layout().isUnusedKey(key) || isOtherHeadKey(key);
+    }
 
     /** True for a {@code *ForTokenClassification} head: logits (B, L, C) and labels (B, L). */
     public boolean isTokenClassification() { return false; }

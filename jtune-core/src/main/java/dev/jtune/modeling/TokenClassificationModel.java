@@ -40,7 +40,13 @@ public abstract class TokenClassificationModel extends TaskModel {
 
     /** The keys HF initialises when they are missing from a checkpoint: the classifier (and a family's head). */
     @Override
-    public boolean isHeadKey(String key) { return key.startsWith("classifier."); }
+    public boolean isHeadKey(String key) { return layout().isTokenHeadKey(key); }
+
+    /** The sequence head's keys (a pooler, DistilBERT's {@code pre_classifier}) that this head has no module for. */
+    @Override
+    protected boolean isOtherHeadKey(String key) {
+        return CheckpointLayout.startsWithAny(key, layout().sequenceHeadPrefixes()) && !isHeadKey(key);
+    }
 
     @Override
     public final TokenClassifierOutput forward(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds) {

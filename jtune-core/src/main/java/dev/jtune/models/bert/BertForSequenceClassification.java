@@ -1,5 +1,6 @@
 package dev.jtune.models.bert;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.torch.Nn;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.FromPretrainedOptions;
@@ -52,14 +53,10 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     public BertModel bert() { return bert; }
 
     @Override
-    public String basePrefix() { return "bert"; }
+    public CheckpointLayout layout() { return BertModel.LAYOUT; }
 
     @Override
     public String architecture() { return "BertForSequenceClassification"; }
-
-    /** The keys HF initialises when they are missing from a checkpoint (the task head). */
-    @Override
-    public boolean isHeadKey(String key) { return key.startsWith("classifier.") || key.startsWith("bert.pooler."); }
 
     @Override
     public void setAttentionImplementation(AttentionImplementation impl) {

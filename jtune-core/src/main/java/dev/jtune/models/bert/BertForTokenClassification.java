@@ -1,5 +1,6 @@
 package dev.jtune.models.bert;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.FromPretrainedOptions;
 import dev.jtune.modeling.TokenClassificationModel;
@@ -34,14 +35,10 @@ public final class BertForTokenClassification extends TokenClassificationModel {
     public BertModel bert() { return bert; }
 
     @Override
-    public String basePrefix() { return "bert"; }
+    public CheckpointLayout layout() { return BertModel.LAYOUT; }
 
     @Override
     public String architecture() { return "BertForTokenClassification"; }
-
-    /** A sequence checkpoint's pooler is another task's head here: dropped, as HF reports it unused. */
-    @Override
-    public boolean isDroppedKey(String key) { return super.isDroppedKey(key) || key.startsWith("bert.pooler."); }
 
     @Override
     public void setAttentionImplementation(AttentionImplementation impl) {

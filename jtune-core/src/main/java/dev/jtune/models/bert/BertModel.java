@@ -1,5 +1,6 @@
 package dev.jtune.models.bert;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.torch.Nn;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.PreTrainedModel;
@@ -8,6 +9,9 @@ import org.bytedeco.pytorch.global.torch;
 
 /** Mirrors transformers BertModel: embeddings, encoder and (optionally) the pooler. */
 public final class BertModel extends PreTrainedModel {
+    /** BERT: token type ids; the sequence head uses the pooler, the token head drops it; BertForPreTraining's {@code cls.*} is dropped (for every family). */
+    public static final CheckpointLayout LAYOUT = CheckpointLayout.of("bert", true).withSequenceHeadPrefixes("bert.pooler.");
+
     /** float32 min, HF's additive mask value ({@code torch.finfo(float32).min}). */
     static final double FLOAT32_MIN = -3.4028234663852886e38;
 
@@ -56,7 +60,7 @@ public final class BertModel extends PreTrainedModel {
     public String basePrefix() { return ""; }
 
     @Override
-    public String baseModelPrefix() { return "bert"; }
+    public String baseModelPrefix() { return LAYOUT.baseModelPrefix(); }
 
     @Override
     public String architecture() { return "BertModel"; }

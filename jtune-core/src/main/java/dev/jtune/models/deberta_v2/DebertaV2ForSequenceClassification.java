@@ -1,5 +1,6 @@
 package dev.jtune.models.deberta_v2;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.JTuneException;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.FromPretrainedOptions;
@@ -55,30 +56,10 @@ public final class DebertaV2ForSequenceClassification extends SequenceClassifica
     public DebertaV2Model deberta() { return deberta; }
 
     @Override
-    public String basePrefix() { return "deberta"; }
+    public CheckpointLayout layout() { return DebertaV2Model.LAYOUT; }
 
     @Override
     public String architecture() { return "DebertaV2ForSequenceClassification"; }
-
-    /** The keys HF initialises when they are missing from a checkpoint: the pooler and the classifier. */
-    @Override
-    public boolean isHeadKey(String key) { return key.startsWith("classifier.") || key.startsWith("pooler."); }
-
-    private static boolean isPretrainingHead(String key) {
-        return key.startsWith("lm_predictions.") || key.startsWith("mask_predictions.") || key.startsWith("cls.");
-    }
-
-    @Override
-    public boolean isOutsideBaseModel(String key) { return isHeadKey(key) || isPretrainingHead(key); }
-
-    /**
-     * Pretraining heads ({@code lm_predictions.*}, {@code mask_predictions.*}, legacy {@code cls.*}) and, as HF's
-     * {@code _keys_to_ignore_on_load_unexpected}, position embeddings a model without absolute positions has no use for.
-     */
-    @Override
-    public boolean isDroppedKey(String key) {
-        return super.isDroppedKey(key) || isPretrainingHead(key) || key.contains("position_embeddings");
-    }
 
     /**
      * Disentangled attention has only the eager form (HF's DeBERTa-v2 does not support {@code sdpa} and refuses it):

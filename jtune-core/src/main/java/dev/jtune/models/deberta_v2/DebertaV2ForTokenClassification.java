@@ -1,5 +1,6 @@
 package dev.jtune.models.deberta_v2;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.JTuneException;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.FromPretrainedOptions;
@@ -33,23 +34,10 @@ public final class DebertaV2ForTokenClassification extends TokenClassificationMo
     public DebertaV2Config config() { return config; }
 
     @Override
-    public String basePrefix() { return "deberta"; }
+    public CheckpointLayout layout() { return DebertaV2Model.LAYOUT; }
 
     @Override
     public String architecture() { return "DebertaV2ForTokenClassification"; }
-
-    private static boolean isOtherHead(String key) {
-        return key.startsWith("lm_predictions.") || key.startsWith("mask_predictions.") || key.startsWith("cls.")
-                || key.startsWith("pooler.");
-    }
-
-    @Override
-    public boolean isOutsideBaseModel(String key) { return isHeadKey(key) || isOtherHead(key); }
-
-    @Override
-    public boolean isDroppedKey(String key) {
-        return super.isDroppedKey(key) || isOtherHead(key) || key.contains("position_embeddings");
-    }
 
     @Override
     public void setAttentionImplementation(AttentionImplementation impl) {

@@ -1,5 +1,6 @@
 package dev.jtune.models.deberta_v2;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.modeling.PreTrainedModel;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -10,6 +11,10 @@ import org.bytedeco.pytorch.global.torch;
  * HF's {@code z_steps} is fixed at 0 in the model, so the last layer's output is the result.
  */
 public final class DebertaV2Model extends PreTrainedModel {
+    /** DeBERTa-v2/v3: pretraining heads dropped; as HF's {@code _keys_to_ignore_on_load_unexpected}, position embeddings a model without absolute positions has no use for; the sequence head's {@code pooler.} sits beside {@code deberta.}. */
+    public static final CheckpointLayout LAYOUT = CheckpointLayout.of("deberta", true).withOtherTaskPrefixes("lm_predictions.", "mask_predictions.")
+            .withDroppedSubstrings("position_embeddings").withSequenceHeadPrefixes("pooler.");
+
     final DebertaV2Config config;
     final DebertaV2Embeddings embeddings;
     final DebertaV2Encoder encoder;
@@ -27,7 +32,7 @@ public final class DebertaV2Model extends PreTrainedModel {
     public String basePrefix() { return ""; }
 
     @Override
-    public String baseModelPrefix() { return "deberta"; }
+    public String baseModelPrefix() { return LAYOUT.baseModelPrefix(); }
 
     @Override
     public String architecture() { return "DebertaV2Model"; }

@@ -1,5 +1,6 @@
 package dev.jtune.models.distilbert;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.FromPretrainedOptions;
 import dev.jtune.modeling.PretrainedConfig;
@@ -57,29 +58,10 @@ public final class DistilBertForSequenceClassification extends SequenceClassific
     public DistilBertModel distilbert() { return distilbert; }
 
     @Override
-    public String basePrefix() { return "distilbert"; }
+    public CheckpointLayout layout() { return DistilBertModel.LAYOUT; }
 
     @Override
     public String architecture() { return "DistilBertForSequenceClassification"; }
-
-    @Override
-    public boolean usesTokenTypeIds() { return false; }
-
-    /** The keys HF initialises when they are missing from a checkpoint (the task head). */
-    @Override
-    public boolean isHeadKey(String key) { return key.startsWith("classifier.") || key.startsWith("pre_classifier."); }
-
-    /** Other tasks' heads: DistilBertForMaskedLM's {@code vocab_*} and DistilBertForQuestionAnswering's {@code qa_outputs}. */
-    private static boolean isOtherTaskHead(String key) {
-        return key.startsWith("vocab_transform.") || key.startsWith("vocab_layer_norm.") || key.startsWith("vocab_projector.")
-                || key.startsWith("qa_outputs.");
-    }
-
-    @Override
-    public boolean isDroppedKey(String key) { return isOtherTaskHead(key) || super.isDroppedKey(key); }
-
-    @Override
-    public boolean isOutsideBaseModel(String key) { return isOtherTaskHead(key) || super.isOutsideBaseModel(key); }
 
     @Override
     public void setAttentionImplementation(AttentionImplementation impl) {

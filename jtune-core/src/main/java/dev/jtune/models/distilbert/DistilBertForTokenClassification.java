@@ -1,5 +1,6 @@
 package dev.jtune.models.distilbert;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.FromPretrainedOptions;
 import dev.jtune.modeling.TokenClassificationModel;
@@ -31,25 +32,10 @@ public final class DistilBertForTokenClassification extends TokenClassificationM
     public DistilBertConfig config() { return config; }
 
     @Override
-    public String basePrefix() { return "distilbert"; }
+    public CheckpointLayout layout() { return DistilBertModel.LAYOUT; }
 
     @Override
     public String architecture() { return "DistilBertForTokenClassification"; }
-
-    @Override
-    public boolean usesTokenTypeIds() { return false; }
-
-    /** Other tasks' heads: masked LM ({@code vocab_*}), QA ({@code qa_outputs}), the sequence head's {@code pre_classifier}. */
-    private static boolean isOtherTaskHead(String key) {
-        return key.startsWith("vocab_transform.") || key.startsWith("vocab_layer_norm.") || key.startsWith("vocab_projector.")
-                || key.startsWith("qa_outputs.") || key.startsWith("pre_classifier.");
-    }
-
-    @Override
-    public boolean isDroppedKey(String key) { return isOtherTaskHead(key) || super.isDroppedKey(key); }
-
-    @Override
-    public boolean isOutsideBaseModel(String key) { return isOtherTaskHead(key) || super.isOutsideBaseModel(key); }
 
     @Override
     public void setAttentionImplementation(AttentionImplementation impl) {

@@ -1,5 +1,6 @@
 package dev.jtune.models.distilbert;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.torch.Nn;
 import org.bytedeco.pytorch.Module;
@@ -8,6 +9,10 @@ import org.bytedeco.pytorch.global.torch;
 
 /** Mirrors transformers {@code DistilBertModel}: {@code embeddings} and {@code transformer}; no pooler. */
 public final class DistilBertModel extends Module {
+    /** DistilBERT: no token type ids; DistilBertForMaskedLM's {@code vocab_*} and DistilBertForQuestionAnswering's {@code qa_outputs} are dropped; the sequence head adds {@code pre_classifier}. */
+    public static final CheckpointLayout LAYOUT = CheckpointLayout.of("distilbert", false)
+            .withOtherTaskPrefixes("vocab_transform.", "vocab_layer_norm.", "vocab_projector.", "qa_outputs.").withSequenceHeadPrefixes("pre_classifier.");
+
     /** float32 min, HF's additive mask value ({@code torch.finfo(float32).min}). */
     static final double FLOAT32_MIN = -3.4028234663852886e38;
 

@@ -1,5 +1,6 @@
 package dev.jtune.models.electra;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.FromPretrainedOptions;
 import dev.jtune.modeling.PretrainedConfig;
@@ -52,26 +53,10 @@ public final class ElectraForSequenceClassification extends SequenceClassificati
     public ElectraModel electra() { return electra; }
 
     @Override
-    public String basePrefix() { return "electra"; }
+    public CheckpointLayout layout() { return ElectraModel.LAYOUT; }
 
     @Override
     public String architecture() { return "ElectraForSequenceClassification"; }
-
-    /** The keys HF initialises when they are missing from a checkpoint (the task head). */
-    @Override
-    public boolean isHeadKey(String key) { return key.startsWith("classifier."); }
-
-    /** ElectraForPreTraining's and ElectraForMaskedLM's heads. */
-    private static boolean isPretrainingHead(String key) {
-        return key.startsWith("discriminator_predictions.") || key.startsWith("generator_predictions.")
-                || key.startsWith("generator_lm_head.");
-    }
-
-    @Override
-    public boolean isDroppedKey(String key) { return super.isDroppedKey(key) || isPretrainingHead(key); }
-
-    @Override
-    public boolean isOutsideBaseModel(String key) { return super.isOutsideBaseModel(key) || isPretrainingHead(key); }
 
     @Override
     public void setAttentionImplementation(AttentionImplementation impl) {

@@ -1,5 +1,6 @@
 package dev.jtune.models.electra;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.models.bert.BertEncoder;
 import dev.jtune.models.bert.BertModel;
@@ -16,6 +17,9 @@ import org.bytedeco.pytorch.global.torch;
  * ElectraConfig (a BertConfig).
  */
 public final class ElectraModel extends Module {
+    /** ELECTRA: ElectraForPreTraining's and ElectraForMaskedLM's heads are dropped. */
+    public static final CheckpointLayout LAYOUT = CheckpointLayout.of("electra", true).withOtherTaskPrefixes("discriminator_predictions.", "generator_predictions.", "generator_lm_head.");
+
     final ElectraConfig config;
     final ElectraEmbeddings embeddings;
     final LinearImpl embeddingsProject;

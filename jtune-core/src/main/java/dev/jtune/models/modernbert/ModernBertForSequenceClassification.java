@@ -1,5 +1,6 @@
 package dev.jtune.models.modernbert;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.FromPretrainedOptions;
 import dev.jtune.modeling.PretrainedConfig;
@@ -62,24 +63,10 @@ public final class ModernBertForSequenceClassification extends SequenceClassific
     public ModernBertModel model() { return model; }
 
     @Override
-    public String basePrefix() { return "model"; }
+    public CheckpointLayout layout() { return ModernBertModel.LAYOUT; }
 
     @Override
     public String architecture() { return "ModernBertForSequenceClassification"; }
-
-    @Override
-    public boolean usesTokenTypeIds() { return false; }
-
-    /** The keys HF initialises when missing: the prediction head and the classifier. */
-    @Override
-    public boolean isHeadKey(String key) { return key.startsWith("classifier.") || key.startsWith("head."); }
-
-    /** The masked-LM decoder of pretraining checkpoints (its weight is tied to the token embeddings). */
-    @Override
-    public boolean isDroppedKey(String key) { return key.startsWith("decoder.") || super.isDroppedKey(key); }
-
-    @Override
-    public boolean isOutsideBaseModel(String key) { return key.startsWith("decoder.") || super.isOutsideBaseModel(key); }
 
     @Override
     public void setAttentionImplementation(AttentionImplementation impl) {

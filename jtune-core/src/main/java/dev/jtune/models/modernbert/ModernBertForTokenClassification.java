@@ -1,5 +1,6 @@
 package dev.jtune.models.modernbert;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.FromPretrainedOptions;
 import dev.jtune.modeling.TokenClassificationModel;
@@ -38,22 +39,10 @@ public final class ModernBertForTokenClassification extends TokenClassificationM
     public ModernBertConfig config() { return config; }
 
     @Override
-    public String basePrefix() { return "model"; }
+    public CheckpointLayout layout() { return ModernBertModel.LAYOUT; }
 
     @Override
     public String architecture() { return "ModernBertForTokenClassification"; }
-
-    @Override
-    public boolean usesTokenTypeIds() { return false; }
-
-    @Override
-    public boolean isHeadKey(String key) { return key.startsWith("classifier.") || key.startsWith("head."); }
-
-    @Override
-    public boolean isDroppedKey(String key) { return key.startsWith("decoder.") || super.isDroppedKey(key); }
-
-    @Override
-    public boolean isOutsideBaseModel(String key) { return key.startsWith("decoder.") || super.isOutsideBaseModel(key); }
 
     @Override
     public void setAttentionImplementation(AttentionImplementation impl) {

@@ -1,5 +1,6 @@
 package dev.jtune.models.modernbert;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.PreTrainedModel;
 import dev.jtune.torch.Nn;
@@ -19,6 +20,10 @@ import java.util.Map;
  * padding mask, sliding-attention layers the padding mask plus a window {@code |i - j| <= local_attention // 2}.
  */
 public final class ModernBertModel extends PreTrainedModel {
+    /** ModernBERT: no token type ids; the masked-LM {@code decoder} (tied to the embeddings) is dropped; both heads have the prediction {@code head}. */
+    public static final CheckpointLayout LAYOUT = CheckpointLayout.of("model", false).withOtherTaskPrefixes("decoder.")
+            .withSequenceHeadPrefixes("head.").withTokenHeadPrefixes("head.");
+
     /** float32 min, HF's mask value ({@code torch.finfo(float32).min}). */
     static final double FLOAT32_MIN = -3.4028234663852886e38;
 
@@ -49,7 +54,7 @@ public final class ModernBertModel extends PreTrainedModel {
     public String basePrefix() { return ""; }
 
     @Override
-    public String baseModelPrefix() { return "model"; }
+    public String baseModelPrefix() { return LAYOUT.baseModelPrefix(); }
 
     @Override
     public String architecture() { return "ModernBertModel"; }

@@ -1,5 +1,6 @@
 package dev.jtune.models.roberta;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.FromPretrainedOptions;
 import dev.jtune.modeling.PretrainedConfig;
@@ -52,29 +53,10 @@ public class RobertaForSequenceClassification extends SequenceClassificationMode
     }
 
     @Override
-    public String basePrefix() { return "roberta"; }
+    public CheckpointLayout layout() { return RobertaModel.LAYOUT; }
 
     @Override
     public String architecture() { return "RobertaForSequenceClassification"; }
-
-    /** The keys HF initialises when they are missing from a checkpoint (the classification head). */
-    @Override
-    public boolean isHeadKey(String key) { return key.startsWith("classifier."); }
-
-    /** Pretraining checkpoints: the masked-LM head and the pooler, which this head does not have. */
-    @Override
-    public boolean isDroppedKey(String key) {
-        return super.isDroppedKey(key) || key.startsWith("lm_head.") || key.startsWith("roberta.pooler.");
-    }
-
-    @Override
-    public boolean isOutsideBaseModel(String key) {
-        return isHeadKey(key) || key.startsWith("lm_head.");
-    }
-
-    /** HF's RoBERTa tokenizers give no token type ids ({@code model_input_names}); the model uses zeros. */
-    @Override
-    public boolean usesTokenTypeIds() { return false; }
 
     @Override
     public void setAttentionImplementation(AttentionImplementation impl) {

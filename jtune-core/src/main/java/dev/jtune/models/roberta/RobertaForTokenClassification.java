@@ -1,5 +1,6 @@
 package dev.jtune.models.roberta;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.modeling.FromPretrainedOptions;
 import dev.jtune.modeling.PretrainedConfig;
@@ -37,21 +38,10 @@ public class RobertaForTokenClassification extends TokenClassificationModel {
     public RobertaConfig config() { return config; }
 
     @Override
-    public String basePrefix() { return "roberta"; }
+    public CheckpointLayout layout() { return RobertaModel.LAYOUT; }
 
     @Override
     public String architecture() { return "RobertaForTokenClassification"; }
-
-    @Override
-    public boolean isDroppedKey(String key) {
-        return super.isDroppedKey(key) || key.startsWith("lm_head.") || key.startsWith("roberta.pooler.");
-    }
-
-    @Override
-    public boolean isOutsideBaseModel(String key) { return isHeadKey(key) || key.startsWith("lm_head."); }
-
-    @Override
-    public boolean usesTokenTypeIds() { return false; }
 
     @Override
     public void setAttentionImplementation(AttentionImplementation impl) {

@@ -1,5 +1,6 @@
 package dev.jtune.models.roberta;
 
+import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.models.bert.BertEncoder;
 import dev.jtune.models.bert.BertModel;
 import dev.jtune.modeling.AttentionImplementation;
@@ -13,6 +14,9 @@ import org.bytedeco.pytorch.global.torch;
  * transformers reuses unchanged ({@code RobertaLayer(BertLayer)}, {@code RobertaSelfAttention(BertSelfAttention)}).
  */
 public final class RobertaModel extends Module {
+    /** RoBERTa and XLM-R: no token type ids (HF's tokenizers give none); the masked-LM {@code lm_head} and the pooler, which neither head has, are dropped. */
+    public static final CheckpointLayout LAYOUT = CheckpointLayout.of("roberta", false).withOtherTaskPrefixes("lm_head.").withUnusedPrefixes("roberta.pooler.");
+
     final RobertaEmbeddings embeddings;
     final BertEncoder encoder;
 
