@@ -88,7 +88,7 @@ public class EvaluateCommand implements Callable<Integer> {
     private int evaluateTokens(Path dir, PrintWriter out, PrintWriter err) {
         try (dev.jtune.inference.TokenPredictor tp = dev.jtune.inference.TokenPredictor.load(dir)) {
             for (String w : tp.warnings()) err.println("warning: " + w);
-            Dataset d = tp.readTagged(dataFile, data.tagColumn);
+            Dataset d = tp.readTagged(dataFile, data.tagColumn, data.readOptions().build());
             int ml = SavedModel.maxLength(dir, tp.config(), tp.tokenizer().modelMaxLength(), inference.maxLength, err);
             Map<String, Double> metrics = tp.trainer(d, inference.batchSize, ml, progressLines(err)).evaluate();
             metrics.remove("epoch");

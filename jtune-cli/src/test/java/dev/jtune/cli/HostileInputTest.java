@@ -181,6 +181,15 @@ class HostileInputTest {
         assertBad(train(Fixtures.model("tiny-bert"), goodTrain(), "--max-file-bytes", "100"), "good.tsv is larger than 100 bytes", "--max-file-bytes");
     }
 
+    @Test void tokenDataKeepsTheBudgetsGivenOnTheCommandLine() throws IOException {
+        // CoNLL is read by its own reader: the same --max-row-bytes / --max-file-bytes must reach it
+        Path conll = write("ner.txt", "EU B-ORG\nrejects O\nGerman B-MISC\ncall O\n\nPeter B-PER\nBlackburn I-PER\n\n");
+        assertBad(train(Fixtures.model("tiny-bert"), conll, "--task", "token-classification", "--max-file-bytes", "20"),
+                "ner.txt is larger than 20 bytes", "--max-file-bytes");
+        assertBad(train(Fixtures.model("tiny-bert"), conll, "--task", "token-classification", "--max-row-bytes", "8"),
+                "ner.txt line 2 is longer than 8 bytes", "--max-row-bytes");
+    }
+
     @Test void aSparseFileLargerThanTheHeapIsRefusedWithoutReadingIt() throws IOException {
         Path p = dir.resolve("huge.tsv");
         try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {

@@ -60,8 +60,15 @@ public final class TokenTagReader {
      * @param label2id  the tag ids to use (unknown tags are errors), or null to assign O first, then sorted
      */
     public static Dataset read(Path file, Integer tagColumn, Map<String, Integer> label2id) {
-        // streamed within the data budgets (ReadOptions: row and file size limits), as every data reader
-        List<String> lines = TextLines.read(file, ReadOptions.DEFAULT_MAX_ROW_BYTES, ReadOptions.defaultMaxFileBytes());
+        return read(file, tagColumn, label2id, ReadOptions.builder().build());
+    }
+
+    /**
+     * As {@link #read(Path, Integer, Map)}, streamed within {@code budgets}' row and file limits (CLI
+     * {@code --max-row-bytes}, {@code --max-file-bytes}); the other fields of {@code budgets} do not apply to tagged data.
+     */
+    public static Dataset read(Path file, Integer tagColumn, Map<String, Integer> label2id, ReadOptions budgets) {
+        List<String> lines = TextLines.read(file, budgets.rowLimit(), budgets.fileLimit());
         String first = lines.stream().filter(l -> l != null && !l.isBlank()).findFirst().orElse("");
         List<RawSentence> raw = first.strip().startsWith("{") ? jsonl(file, lines) : conll(file, lines, tagColumn);
         if (raw.isEmpty()) {

@@ -94,9 +94,10 @@ public final class TokenPredictor implements AutoCloseable {
      * an error naming the file and line.
      *
      * @param tagColumn 1-based CoNLL tag column (CLI {@code --tag-column}), or null for the last
+     * @param budgets   the row and file size limits (CLI {@code --max-row-bytes}, {@code --max-file-bytes})
      */
-    public Dataset readTagged(Path file, Integer tagColumn) {
-        return TokenTagReader.read(file, tagColumn, config().label2id());
+    public Dataset readTagged(Path file, Integer tagColumn, ReadOptions budgets) {
+        return TokenTagReader.read(file, tagColumn, config().label2id(), budgets);
     }
 
     /** A trainer for evaluation only: eval_loss, eval_precision/recall/f1/accuracy and per type. */

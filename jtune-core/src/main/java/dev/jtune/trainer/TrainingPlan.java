@@ -95,13 +95,14 @@ public final class TrainingPlan {
                 warn.add("--problem-type " + forced.hfName() + " is ignored: a token-classification head always uses cross-entropy "
                         + "over the tokens and never reads problem_type (HF *ForTokenClassification)");
             }
-            Dataset own = TokenTagReader.read(b.trainFile, b.tagColumn, null);
+            ReadOptions budgets = (b.readOptions != null ? b.readOptions : ReadOptions.builder()).build();
+            Dataset own = TokenTagReader.read(b.trainFile, b.tagColumn, null, budgets);
             Dataset fullTrain = own;
             boolean modelTags = b.numLabels == null && baseConfig.numLabels() > 1 && !isDefaultLabels(baseConfig.id2label());
             if (modelTags) {
                 java.util.Set<String> modelNames = baseConfig.label2id().keySet();
                 if (modelNames.containsAll(own.labelMap().label2id().keySet())) {
-                    fullTrain = TokenTagReader.read(b.trainFile, b.tagColumn, baseConfig.label2id()); // the model's own ids
+                    fullTrain = TokenTagReader.read(b.trainFile, b.tagColumn, baseConfig.label2id(), budgets); // the model's own ids
                 } else {
                     int dataCount = own.labelMap().size();
                     if (dataCount != baseConfig.numLabels() && !b.ignoreMismatchedSizes) {
@@ -129,7 +130,7 @@ public final class TrainingPlan {
             Dataset ev = null;
             if (b.evalFile != null) {
                 // the training tags: a tag training never saw is an error naming its line
-                ev = head(TokenTagReader.read(b.evalFile, b.tagColumn, tr.labelMap().label2id()), b.maxEvalSamples, "--max-eval-samples");
+                ev = head(TokenTagReader.read(b.evalFile, b.tagColumn, tr.labelMap().label2id(), budgets), b.maxEvalSamples, "--max-eval-samples");
                 warn.addAll(Dataset.labelCoverageWarnings(tr, ev, null));
             }
             this.eval = ev;
