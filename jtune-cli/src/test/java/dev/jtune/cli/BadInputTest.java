@@ -38,24 +38,9 @@ class BadInputTest {
         return a;
     }
 
-    /** Runs, expects exit 2, the fragments in stderr, the three-part message, no stack trace, no output folder. */
-    private String assertBad(List<String> args, String... fragments) {
-        CliTestSupport cli = new CliTestSupport();
-        int code = cli.run(args);
-        String e = cli.err.toString();
-        assertEquals(ExitCode.INVALID_INPUT, code, cli.all());
-        for (String f : fragments) assertContains(e, f);
-        assertFalse(e.contains("\tat "), e);
-        assertFalse(Files.exists(out()), "the output folder was created: " + cli.all());
-        return e;
-    }
+    private String assertBad(List<String> args, String... fragments) { return CliTestSupport.assertExit2(args, out(), fragments); }
 
-    private String assertBadInput(List<String> args, String... fragments) {
-        String e = assertBad(args, fragments);
-        assertContains(e, "rule: ");
-        assertContains(e, "fix:  ");
-        return e;
-    }
+    private String assertBadInput(List<String> args, String... fragments) { return CliTestSupport.assertBadInput(args, out(), fragments); }
 
     private Path write(String name, String text) throws IOException {
         Path p = dir.resolve(name);

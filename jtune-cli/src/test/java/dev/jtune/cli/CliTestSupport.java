@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs the real command line in-process and captures its output; writes small data files. */
@@ -27,6 +29,30 @@ final class CliTestSupport {
 
     static void assertContains(String haystack, String needle) {
         assertTrue(haystack.contains(needle), () -> "expected \"" + needle + "\" in:\n" + haystack);
+    }
+
+    /**
+     * Runs the CLI and expects bad input: exit 2, every fragment in stderr, no stack trace, and {@code outputDir} not
+     * created. Returns stderr. (Picocli's own usage errors have no rule/fix lines: see {@link #assertBadInput}.)
+     */
+    static String assertExit2(List<String> args, Path outputDir, String... fragments) {
+        CliTestSupport cli = new CliTestSupport();
+        int code = cli.run(args);
+        String e = cli.err.toString();
+        assertEquals(ExitCode.INVALID_INPUT, code, cli.all());
+        for (String f : fragments) assertContains(e, f);
+        assertFalse(e.contains("\tat "), e);
+        assertFalse(Files.exists(outputDir), "the output folder was created: " + cli.all());
+        return e;
+    }
+
+    /** As {@link #assertExit2}, in jtune's three-part form: exactly one "error:" line, then its rule and fix lines. */
+    static String assertBadInput(List<String> args, Path outputDir, String... fragments) {
+        String e = assertExit2(args, outputDir, fragments);
+        assertEquals(1, e.lines().filter(l -> l.startsWith("error: ")).count(), e);
+        assertContains(e, "\n  rule: ");
+        assertContains(e, "\n  fix:  ");
+        return e;
     }
 
     static final String[] POS = {"great", "wonderful", "excellent", "lovely", "superb", "fantastic"};

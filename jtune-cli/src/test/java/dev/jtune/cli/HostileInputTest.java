@@ -44,20 +44,7 @@ class HostileInputTest {
     }
 
     /** Exit 2; the fragments; one "error:" line plus its rule and fix lines; no trace; no output folder. */
-    private String assertBad(List<String> args, String... fragments) {
-        CliTestSupport cli = new CliTestSupport();
-        int code = cli.run(args);
-        String e = cli.err.toString();
-        assertEquals(ExitCode.INVALID_INPUT, code, cli.all());
-        for (String f : fragments) assertContains(e, f);
-        assertFalse(e.contains("\tat "), e);
-        List<String> errorLines = e.lines().filter(l -> l.startsWith("error: ")).toList();
-        assertEquals(1, errorLines.size(), e);
-        assertContains(e, "\n  rule: ");
-        assertContains(e, "\n  fix:  ");
-        assertFalse(Files.exists(out()), "the output folder was created: " + cli.all());
-        return e;
-    }
+    private String assertBad(List<String> args, String... fragments) { return CliTestSupport.assertBadInput(args, out(), fragments); }
 
     private Path copyModel(String name) throws IOException {
         Path src = Fixtures.model(name), dst = dir.resolve("model-" + name + "-" + System.nanoTime());

@@ -79,9 +79,15 @@ class OutputSafetyTest {
     }
 
     @Test void outputDirNotWritable() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "root writes anywhere");
-        Path ro = Files.createDirectories(dir.resolve("ro"));
-        Files.setPosixFilePermissions(ro, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_EXECUTE));
+        Path ro;
+        if (!"root".equals(System.getProperty("user.name"))) {
+            ro = Files.createDirectories(dir.resolve("ro"));
+            Files.setPosixFilePermissions(ro, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_EXECUTE));
+        } else {
+            // root writes into a mode-500 folder, so use a folder no user may write: a process folder of procfs
+            ro = Path.of("/proc/1");
+            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(ro) && !Files.isWritable(ro), "/proc/1 is writable here");
+        }
         bad(train(ro.resolve("out")), "is not writable");
     }
 
