@@ -13,6 +13,7 @@ import java.util.Arrays;
 
 /**
  * Maps failures to the {@link ExitCode} table: invalid input (a {@link JTuneException} or a bad argument) exits 2 with
+ * its message; another rank's failure in a data-parallel job ({@link dev.jtune.distributed.PeerFailure}) exits 1 with
  * its message; anything else exits 1 with one line. Stack traces only with {@code -x/--stacktrace}.
  */
 final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
@@ -28,9 +29,13 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         }
         JTuneException input = inputError(ex);
         int code;
+        dev.jtune.distributed.PeerFailure peer = peerFailure(ex);
         if (input != null) {
             err.println("error: " + input.getMessage());
             code = ExitCode.INVALID_INPUT;
+        } else if (peer != null) { // another rank of a data-parallel job failed: not a bug here, no trace needed
+            err.println("error: " + peer.getMessage());
+            code = ExitCode.INTERNAL_ERROR;
         } else {
             err.println("internal error: " + oneLine(ex));
             if (!trace) err.println("rerun with --stacktrace (-x) for details");
@@ -86,6 +91,14 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
             if (p.hasMatchedOption("--stacktrace")) return true;
         }
         return false;
+    }
+
+    /** The failure of another rank of a data-parallel job behind {@code t}, if any. */
+    static dev.jtune.distributed.PeerFailure peerFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof dev.jtune.distributed.PeerFailure p) return p;
+        }
+        return null;
     }
 
     /** The JTuneException that caused {@code t}, if any (it may arrive wrapped). */

@@ -5,6 +5,9 @@ import dev.jtune.JTuneException;
 import dev.jtune.data.Dataset;
 import dev.jtune.data.DatasetReader;
 import dev.jtune.data.LabelKind;
+import dev.jtune.distributed.DistributedConfig;
+import dev.jtune.distributed.DistributedSampler;
+import dev.jtune.distributed.ProcessGroupContext;
 import dev.jtune.data.ReadOptions;
 import dev.jtune.losses.LossSpec;
 import dev.jtune.losses.ProblemType;
@@ -56,6 +59,8 @@ import java.util.concurrent.Callable;
             "      --calibrate-thresholds per-label",
             "  jtune train --model minilm --train train.tsv --output-dir out --resume-from-checkpoint",
             "  jtune train --model minilm --train ner-train.conll --eval ner-dev.conll --output-dir out-ner   (token-classification, inferred)",
+            "  jtune train --model minilm --train train.tsv --output-dir out --nproc-per-node 2   (data parallel: 2 ranks, Gloo)",
+            "  MASTER_ADDR=host0 MASTER_PORT=29500 WORLD_SIZE=2 RANK=1 jtune train ...   (one rank of a torchrun-style job)",
             ""
         })
 public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Holder {
@@ -112,6 +117,8 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
 
     @Mixin ProgressOptions progressOptions;
 
+    @Mixin DistributedOptions distributedOptions;
+
     @Option(names = {"--do-train", "--do_train"}, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
             description = "run_glue habit: accepted; jtune train always trains.")
     Boolean doTrain;
@@ -143,10 +150,32 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         // 1. Everything is checked before anything is written: arguments, data, model, tokenizer, loss.
         runGlueHabits(out);
         TrainingArguments args = trainingArguments(out);
+        // data parallel (torchrun style): start the local ranks, or join the job as one of them
+        if (distributedOptions.launches()) {
+            List<String> original = spec.commandLine().getParseResult().originalArgs();
+            int at = original.indexOf("train");
+            try {
+                return LocalLauncher.run(original.subList(at + 1, original.size()), distributedOptions, out, err);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ExitCode.INTERNAL_ERROR;
+            }
+        }
+        DistributedConfig world = distributedOptions.config(System.getenv(), args.ddpTimeout());
+        try (ProcessGroupContext ddp = world.isDistributed() ? ProcessGroupContext.init(world) : null) {
+            if (ddp != null && !ddp.isMain()) out = new PrintWriter(java.io.Writer.nullWriter()); // rank 0 speaks for the job
+            if (ddp != null) out.println("Distributed: " + world.describe() + ", Gloo process group ready");
+            return train(args, ddp, out, err);
+        }
+    }
+
+    private Integer train(TrainingArguments args, ProcessGroupContext ddp, PrintWriter out, PrintWriter err) throws IOException {
+        boolean main = ddp == null || ddp.isMain();
+        int worldSize = ddp == null ? 1 : ddp.worldSize();
         Path outputDir = Path.of(args.outputDir());
-        OutputDir.checkUsable(outputDir);
+        if (main) OutputDir.checkUsable(outputDir);
         Path resume = resumeCheckpoint(outputDir);
-        if (!overwriteOutputDir) OutputDir.prepare(outputDir, false, resume != null); // refuses a non-empty folder; removes nothing
+        if (main && !overwriteOutputDir) OutputDir.prepare(outputDir, false, resume != null); // refuses a non-empty folder; removes nothing
         Path modelDir = CliSupport.resolveModel(modelOptions.model);
         TrainingPlan plan = TrainingPlan.builder().modelDir(modelDir).trainFile(trainFile).evalFile(evalFile)
                 .readOptions(data.readOptions()).maxTrainSamples(maxTrainSamples).maxEvalSamples(maxEvalSamples)
@@ -158,7 +187,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                 .requireValid();
         Dataset train = plan.train();
         Dataset eval = plan.eval();
-        args = args.withRunLogging(train.size(), givenKeys);
+        args = args.withRunLogging(DistributedSampler.numSamples(train.size(), worldSize), givenKeys); // the steps of each rank
         DataReport.of(train).print(out);
         if (eval != null) out.println("Eval data: " + eval.file() + " (" + CliSupport.count(eval.size(), "row") + (eval.skipped().isEmpty() ? "" : ", " + eval.skipped().size() + " skipped") + ")");
 
@@ -170,7 +199,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         for (String w : model.loadReport().warnings()) err.println("warning: " + w);
         for (String w : plan.warnings()) err.println("warning: " + w);
 
-        try (OutputDir.Lock lock = OutputDir.lock(outputDir);
+        try (OutputDir.Lock lock = main ? OutputDir.lock(outputDir) : null;
              PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir);
              ProgressCallback progress = new ProgressCallback()) {
             ConsoleCallback console = new ConsoleCallback(out);
@@ -179,27 +208,27 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                 err.println("warning: " + length.warning());
                 args = args.toBuilder().maxLength(length.value()).build(); // what runs is what the logs and training_args.json say
             }
-            for (Path p : OutputDir.removeLeftovers(outputDir)) out.println("  note: removed " + p.getFileName() + " (left by a killed run)");
-            if (overwriteOutputDir) {
+            if (main) for (Path p : OutputDir.removeLeftovers(outputDir)) out.println("  note: removed " + p.getFileName() + " (left by a killed run)");
+            if (main && overwriteOutputDir) {
                 List<Path> removed = OutputDir.prepare(outputDir, true, resume != null);
                 if (!removed.isEmpty()) out.println("  note: --overwrite-output-dir removed " + removed.size() + " entries of an earlier run from " + outputDir);
             }
             Trainer.Builder tb = Trainer.builder().model(model).tokenizer(tokenizer).args(args)
                     .trainDataset(train).evalDataset(eval).lossSpec(lossSpec())
-                    .skipNonFiniteSteps(skipNonFiniteSteps).labelAllTokens(plan.labelAllTokens()).callback(console);
+                    .skipNonFiniteSteps(skipNonFiniteSteps).labelAllTokens(plan.labelAllTokens()).callback(console).distributed(ddp);
             if (tokens) {
                 out.println("Alignment: " + plan.alignmentPolicy());
                 TrainingPlan.Truncation cut = plan.truncation(tokenizer, args.maxLength());
                 if (cut.lostWords() > 0) err.println("warning: " + cut.describe(args.maxLength()));
                 else out.println("Truncation: " + cut.describe(args.maxLength()));
             }
-            ProgressLines lines = progressOptions.lines(err);
+            ProgressLines lines = main ? progressOptions.lines(err) : null; // rank 0 reports progress for the job
             if (lines != null) tb.callback(lines);
             if (lines != null && ProgressCallback.terminal()) tb.callback(progress);
             Trainer trainer = tb.build();
             out.println("Loss: " + trainer.lossDescription());
             trainer.checkMetricForBestModel();
-            out.println("Training: " + describe(args, train) + (resume == null ? "" : ", resuming from " + resume));
+            out.println("Training: " + describe(args, train, worldSize) + (resume == null ? "" : ", resuming from " + resume));
             out.println("Engine: " + dev.jtune.torch.Engine.describe());
             out.flush();
 
@@ -229,6 +258,10 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                 finished.countDown();
             }
             progress.close();
+            if (!main) { // rank 0 evaluates and writes the model, results and report; the others wait for it
+                ddp.barrier("the end of training (rank 0 saving the model)");
+                return ExitCode.OK;
+            }
             out.println("Training done: " + ConsoleCallback.format(result.metrics()));
             Map<String, Double> evalMetrics = null;
             var state = trainer.state();
@@ -271,6 +304,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                     args, result, trainer.state(), evalMetrics);
             out.println("Saved: " + outputDir + " (model, tokenizer, results, report.html)");
             out.flush();
+            if (ddp != null) ddp.barrier("the end of training (rank 0 saved the model)");
         }
         return ExitCode.OK;
     }
@@ -363,18 +397,20 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
         return s;
     }
 
-    private static String describe(TrainingArguments a, Dataset train) {
+    private static String describe(TrainingArguments a, Dataset train, int worldSize) {
         return CliSupport.count(train.size(), "example") + ", " + (a.maxSteps() > 0 ? a.maxSteps() + " steps" : a.numTrainEpochs() + " epochs")
                 + ", batch " + a.perDeviceTrainBatchSize() + (a.gradientAccumulationSteps() > 1 ? " x " + a.gradientAccumulationSteps() : "")
+                + (worldSize > 1 ? " per rank x " + worldSize + " ranks (" + CliSupport.count(DistributedSampler.numSamples(train.size(), worldSize), "example")
+                        + " per rank and epoch, DistributedSampler)" : "")
                 + ", learning rate " + a.learningRate() + ", max_length " + a.maxLength() + (a.bf16() ? ", bf16" : "")
-                + ", seed " + a.seed() + ", " + logging(a, train);
+                + ", seed " + a.seed() + ", " + logging(a, DistributedSampler.numSamples(train.size(), worldSize));
     }
 
-    private static String logging(TrainingArguments a, Dataset train) {
+    private static String logging(TrainingArguments a, int examplesPerRank) {
         return switch (a.loggingStrategy()) {
             case NO -> "no loss logs";
             case EPOCH -> "loss logged every epoch";
-            case STEPS -> "loss logged every " + a.loggingSteps() + " of " + a.plannedSteps(train.size()) + " steps"
+            case STEPS -> "loss logged every " + a.loggingSteps() + " of " + a.plannedSteps(examplesPerRank) + " steps"
                     + (a.loggingFirstStep() ? " and after the first" : "");
         };
     }

@@ -45,7 +45,7 @@ public final class CheckpointIO {
 
     static Path save(Path outputDir, TaskModel model, PreTrainedTokenizer tokenizer, AdamW optimizer,
                      TrainerState state, TrainingArguments args, LoopState loop, Map<String, Object> scheduler,
-                     String dataFingerprint) {
+                     String dataFingerprint, int worldSize) {
         Path target = outputDir.resolve(CheckpointRotation.PREFIX_CHECKPOINT_DIR + "-" + state.globalStep());
         Path tmp = null;
         try {
@@ -71,6 +71,7 @@ public final class CheckpointIO {
             l.put("total_loss", loop.totalLoss());
             l.put("nan_steps", loop.nanSteps());
             l.put(DATA_KEY, dataFingerprint);
+            l.put(WORLD_SIZE_KEY, worldSize);
             writeJson(tmp.resolve(LOOP), l);
             args.writeJson(tmp.resolve(ARGS));
             state.saveToJson(tmp.resolve(TrainerState.TRAINER_STATE_NAME));
@@ -189,6 +190,29 @@ public final class CheckpointIO {
         }
     }
 
+    /** The loop-state key of the number of ranks that trained the checkpoint (1: one process; absent means 1). */
+    static final String WORLD_SIZE_KEY = "world_size";
+
+    /**
+     * Refuses a checkpoint trained by another number of ranks: the data shards, the steps per epoch and the position
+     * in the epoch all depend on it (exit 2, naming the saved world size).
+     */
+    static void checkWorldSize(Path dir, int worldSize) {
+        int saved;
+        try {
+            saved = JSON.readTree(dir.resolve(LOOP).toFile()).path(WORLD_SIZE_KEY).asInt(1);
+        } catch (IOException e) {
+            return; // unreadable: load() names the file
+        }
+        if (saved != worldSize) {
+            throw new JTuneException("checkpoint " + dir + " was trained by " + saved + (saved == 1 ? " process" : " ranks") + " (world size " + saved
+                    + ", " + LOOP + "), and this run has world size " + worldSize + " (CLI --resume-from-checkpoint)",
+                    "a data-parallel run resumes with the world size it was saved with: each rank's data shard and the position in the epoch depend on it",
+                    saved == 1 ? "resume as one process (without --nproc-per-node / WORLD_SIZE)"
+                            : "resume with " + saved + " ranks (jtune train --nproc-per-node " + saved + ", or WORLD_SIZE=" + saved + ")");
+        }
+    }
+
     /** The loop-state key of the training data's fingerprint ({@link #fingerprint}). */
     static final String DATA_KEY = "train_data_sha256";
 
@@ -262,8 +286,9 @@ public final class CheckpointIO {
 
     /** Restores weights and optimizer state into existing objects; returns the trainer state and loop counters. */
     static Map.Entry<TrainerState, LoopState> load(Path dir, PreTrainedModel model, AdamW optimizer,
-                                                   TrainingArguments args, dev.jtune.data.Dataset data) {
+                                                   TrainingArguments args, dev.jtune.data.Dataset data, int worldSize) {
         checkComplete(dir);
+        checkWorldSize(dir, worldSize);
         checkSameRun(dir, args, data);
         var st = SafeTensors.read(dir.resolve(WeightFiles.SAFETENSORS));
         var report = model.loadStateDict(st.tensors(), dir.toString(), new PreTrainedModel.LoadOptions(false, 0.02, 0));

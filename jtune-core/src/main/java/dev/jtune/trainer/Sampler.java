@@ -1,5 +1,7 @@
 package dev.jtune.trainer;
 
+import dev.jtune.distributed.DistributedSampler;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,7 +10,8 @@ import java.util.SplittableRandom;
 /**
  * The micro-batches of each epoch: sequential, random (seeded by data seed and epoch, so a resumed run sees the
  * same order), or length-grouped as HF's {@code LengthGroupedSampler} (random mega-batches of 50 batches, each
- * sorted by length, longest batch first).
+ * sorted by length, longest batch first). Under data-parallel training each rank takes its shard of that order
+ * ({@link DistributedSampler}: HF's {@code DistributedLengthGroupedSampler} shards the length-grouped order the same way).
  */
 public final class Sampler {
     private final TrainSamplingStrategy strategy;
@@ -16,29 +19,42 @@ public final class Sampler {
     private final boolean dropLast;
     private final long seed;
     private final int[] lengths;
+    private final int rank;
+    private final int worldSize;
 
     public Sampler(TrainSamplingStrategy strategy, int batchSize, boolean dropLast, long seed, int[] lengths) {
+        this(strategy, batchSize, dropLast, seed, lengths, 0, 1);
+    }
+
+    /**
+     * The sampler of rank {@code rank} of {@code worldSize}: the same global order on every rank, sharded as PyTorch's
+     * {@code DistributedSampler} does ({@link DistributedSampler}); then batched per device.
+     */
+    public Sampler(TrainSamplingStrategy strategy, int batchSize, boolean dropLast, long seed, int[] lengths, int rank, int worldSize) {
         this.strategy = strategy;
         this.batchSize = batchSize;
         this.dropLast = dropLast;
         this.seed = seed;
         this.lengths = lengths;
+        this.rank = rank;
+        this.worldSize = worldSize;
     }
 
-    /** Number of micro-batches per epoch. */
+    /** Number of micro-batches per epoch (on each rank). */
     public int batchesPerEpoch() {
-        int n = lengths.length;
+        int n = DistributedSampler.numSamples(lengths.length, worldSize);
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
     /** The row indices of every micro-batch of {@code epoch} (0-based), in order. */
     public List<int[]> batches(int epoch) {
-        int n = lengths.length;
         int[] order = switch (strategy) {
-            case SEQUENTIAL -> identity(n);
-            case RANDOM -> permutation(n, new SplittableRandom(seed * 1_000_003L + epoch));
+            case SEQUENTIAL -> identity(lengths.length);
+            case RANDOM -> permutation(lengths.length, new SplittableRandom(seed * 1_000_003L + epoch));
             case GROUP_BY_LENGTH -> lengthGrouped(new SplittableRandom(seed * 1_000_003L + epoch));
         };
+        order = DistributedSampler.shard(order, rank, worldSize);
+        int n = order.length;
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < n; i += batchSize) {
             int j = Math.min(n, i + batchSize);

@@ -3,6 +3,7 @@ package dev.jtune.trainer;
 import dev.jtune.JTuneException;
 import dev.jtune.data.Dataset;
 import dev.jtune.data.LabelKind;
+import dev.jtune.distributed.ProcessGroupContext;
 import dev.jtune.losses.ConfiguredLoss;
 import dev.jtune.losses.LossContext;
 import dev.jtune.losses.LossFunction;
@@ -61,6 +62,7 @@ public class Trainer {
     private final Double thresholdOverride;
     private final boolean labelAllTokens;
     private LossSelection resolvedSelection;
+    private final ProcessGroupContext distributed;
 
     protected Trainer(Builder b) {
         this.model = b.model;
@@ -74,6 +76,7 @@ public class Trainer {
         this.skipNonFiniteSteps = b.skipNonFiniteSteps;
         this.thresholdOverride = b.threshold;
         this.labelAllTokens = b.labelAllTokens;
+        this.distributed = b.distributed;
         List<TrainerCallback> cbs = new ArrayList<>();
         cbs.add(new DefaultFlowCallback());
         cbs.addAll(b.callbacks);
@@ -103,6 +106,12 @@ public class Trainer {
     public DataCollatorWithPadding collator() { return collator; }
     void state(TrainerState s) { this.state = s; }
     ComputeMetrics computeMetrics() { return computeMetrics; }
+
+    /** The process group of a data-parallel run, or null for a single process. */
+    public ProcessGroupContext distributed() { return distributed; }
+
+    /** Whether this process writes checkpoints, the model and reports: rank 0, or the only process. */
+    public boolean isMainProcess() { return distributed == null || distributed.isMain(); }
 
     private volatile boolean stopRequested;
 
@@ -230,11 +239,18 @@ public class Trainer {
     /** Trains, resuming from {@code checkpoint} when it is not null (exactly, bit for bit). */
     public TrainOutput train(Path checkpoint) {
         // one writer per output folder; what a killed run left half-written is removed; all before the first step
-        try (OutputDir.Lock lock = OutputDir.lock(Path.of(args.outputDir()))) {
-            OutputDir.removeLeftovers(Path.of(args.outputDir()));
+        // under data parallelism only rank 0 writes into the output folder
+        try (OutputDir.Lock lock = isMainProcess() ? OutputDir.lock(Path.of(args.outputDir())) : null) {
+            if (isMainProcess()) OutputDir.removeLeftovers(Path.of(args.outputDir()));
             resolveLoss();
             checkMetricForBestModel();
             return new TrainingLoop(this).run(checkpoint);
+        } catch (RuntimeException e) {
+            // data parallel: this rank's own error is left in the store, so the other ranks' message names it
+            if (distributed != null && !(e instanceof dev.jtune.distributed.PeerFailure)) {
+                distributed.reportFailure(String.valueOf(e.getMessage()).strip().lines().findFirst().orElse(e.getClass().getSimpleName()));
+            }
+            throw e;
         }
     }
 
@@ -341,6 +357,14 @@ public class Trainer {
         /** Multi-label: one decision threshold for every label, over the calibrated ones (CLI predict --threshold). */
         public Builder threshold(Double t) { this.threshold = t; return this; }
         boolean labelAllTokens;
+        ProcessGroupContext distributed;
+
+        /**
+         * Data-parallel training (HF Trainer under DDP): this process is one rank of {@code ctx}'s job. Each rank trains
+         * on its shard of the data with the per-device batch size; gradients are averaged over the ranks before clipping;
+         * only rank 0 writes checkpoints. Null (default): one process.
+         */
+        public Builder distributed(ProcessGroupContext ctx) { this.distributed = ctx; return this; }
 
         public Builder model(TaskModel m) { this.model = m; return this; }
         public Builder args(TrainingArguments a) { this.args = a; return this; }

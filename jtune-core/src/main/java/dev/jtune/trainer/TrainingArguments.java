@@ -50,6 +50,8 @@ import java.lang.reflect.RecordComponent;
  * @param maxLength                jtune extra: tokenizer truncation length (special tokens included)
  * @param averageLossExactMean     jtune extra: exact per-example mean over the whole accumulation window instead of
  *                                 HF's mean of means
+ * @param ddpTimeout               seconds a distributed collective or the rendezvous waits for the other ranks (HF
+ *                                 {@code ddp_timeout}, default 1800); see {@code dev.jtune.distributed}
  */
 public record TrainingArguments(
         String outputDir,
@@ -89,7 +91,8 @@ public record TrainingArguments(
         boolean bf16,
         boolean fp16,
         int maxLength,
-        boolean averageLossExactMean) {
+        boolean averageLossExactMean,
+        int ddpTimeout) {
 
     /** One field: HF name, Java name, CLI flag, Java type, default and description (for the CLI and docs). */
     public record FieldInfo(String hfName, String javaName, String cliFlag, Class<?> type, boolean nullable,
@@ -187,6 +190,11 @@ public record TrainingArguments(
 
     /** Checks the HF {@code _validate_args} rules (HF error texts); throws {@link JTuneException}. */
     public TrainingArguments validate() {
+        if (ddpTimeout < 1) {
+            throw new JTuneException("ddp_timeout (--ddp-timeout) is " + ddpTimeout,
+                    "it is the number of seconds a distributed collective waits for the other ranks and must be at least 1",
+                    "use the default 1800 (HF), or a few minutes on one machine");
+        }
         if (dataloaderPrefetchFactor < 0) {
             throw new JTuneException("dataloader_prefetch_factor (--dataloader-prefetch-factor) is " + dataloaderPrefetchFactor,
                     "it is the number of batches padded ahead on a background thread and cannot be negative",
@@ -407,6 +415,7 @@ public record TrainingArguments(
         spec("fp16", "fp16", false, "fp16 mixed precision: not supported by jtune (rejected).");
         spec("max_length", "maxLength", 128, "jtune: tokenizer truncation length, special tokens included.");
         spec("average_loss_exact_mean", "averageLossExactMean", false, "jtune: exact per-example mean under gradient accumulation (HF: mean of micro-batch means).");
+        spec("ddp_timeout", "ddpTimeout", 1800, "Distributed training: seconds a collective (all-reduce, barrier) or the rendezvous waits for the other ranks before the job stops.");
     }
 
     private static final Map<String, Spec> BY_HF = new LinkedHashMap<>();
@@ -671,6 +680,7 @@ public record TrainingArguments(
         public Builder fp16(boolean v) { return put("fp16", v); }
         public Builder maxLength(int v) { return put("maxLength", v); }
         public Builder averageLossExactMean(boolean v) { return put("averageLossExactMean", v); }
+        public Builder ddpTimeout(int v) { return put("ddpTimeout", v); }
 
         /**
          * Sets a field from text, by HF name, Java name or CLI flag ({@code "learning_rate"}, {@code "learningRate"},

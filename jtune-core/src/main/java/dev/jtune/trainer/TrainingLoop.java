@@ -1,6 +1,8 @@
 package dev.jtune.trainer;
 
 import dev.jtune.JTuneException;
+import dev.jtune.distributed.DistributedSampler;
+import dev.jtune.distributed.ProcessGroupContext;
 import dev.jtune.modeling.TaskModel;
 import dev.jtune.optim.AdamWFactory;
 import dev.jtune.optim.LrSchedule;
@@ -23,7 +25,9 @@ import java.util.Map;
  * ({@link #runEpoch}), each a list of update windows ({@link #optimizerStep}: set LR, micro-batches — forward, scaled
  * loss, backward — clip, optimizer step, zero grad), logs / evaluates / saves as the callbacks decide
  * ({@link #maybeLogSaveEvaluate}) and ends ({@link #finish}). The counters a checkpoint must restore live in one
- * {@link Counters} object.
+ * {@link Counters} object. Under data parallelism ({@link Trainer#distributed()}) each rank runs its shard of every
+ * epoch, and the only differences are two c10d calls per step (the window's item count; the gradients with the
+ * logged loss), a barrier after each checkpoint (which only rank 0 writes) and rank 0's weights broadcast at the start.
  */
 final class TrainingLoop {
     private static final System.Logger LOG = System.getLogger(TrainingLoop.class.getName());
@@ -67,8 +71,11 @@ final class TrainingLoop {
 
     /** Everything one run fixes before its first step. */
     private record Run(Features train, Sampler sampler, int stepsPerEpoch, int numEpochs, LrSchedule schedule, AdamW opt,
-                       TensorVector params, long nonEmbeddingParams, TrainerState state, TrainerControl control,
+                       TensorVector params, List<Tensor> paramList, long nonEmbeddingParams, TrainerState state, TrainerControl control,
                        Counters counters, int startStep, long t0) {}
+
+    /** Ranks in the job: 1 for a single process. */
+    private int worldSize() { return trainer.distributed() == null ? 1 : trainer.distributed().worldSize(); }
 
     TrainOutput run(Path resumeFrom) {
         Run r = start(resumeFrom);
@@ -85,8 +92,11 @@ final class TrainingLoop {
     private Run start(Path resumeFrom) {
         Features train = trainer.trainFeatures();
         int ga = args.gradientAccumulationSteps();
-        Sampler sampler = new Sampler(args.trainSamplingStrategy(), args.perDeviceTrainBatchSize(), args.dataloaderDropLast(),
-                args.resolvedDataSeed(), train.lengths());
+        ProcessGroupContext dist = trainer.distributed();
+        Sampler sampler = dist == null ? new Sampler(args.trainSamplingStrategy(), args.perDeviceTrainBatchSize(), args.dataloaderDropLast(),
+                args.resolvedDataSeed(), train.lengths())
+                : new Sampler(args.trainSamplingStrategy(), args.perDeviceTrainBatchSize(), args.dataloaderDropLast(),
+                args.resolvedDataSeed(), train.lengths(), dist.rank(), dist.worldSize());
         int batchesPerEpoch = sampler.batchesPerEpoch();
         if (batchesPerEpoch == 0) {
             throw new JTuneException("training data " + train.dataset().file() + " has " + train.size() + " examples, fewer than one batch of "
@@ -94,7 +104,7 @@ final class TrainingLoop {
                     "lower --per-device-train-batch-size or turn off --dataloader-drop-last");
         }
         int stepsPerEpoch = Math.max((batchesPerEpoch + ga - 1) / ga, 1);
-        int total = args.plannedSteps(train.size());
+        int total = args.plannedSteps(dist == null ? train.size() : DistributedSampler.numSamples(train.size(), dist.worldSize()));
         int numEpochs = args.maxSteps() > 0 ? (total + stepsPerEpoch - 1) / stepsPerEpoch : (int) Math.ceil(args.numTrainEpochs());
         LrSchedule schedule = new LrSchedule(args.lrSchedulerType(), args.learningRate(), args.resolvedWarmupSteps(total), total);
 
@@ -109,15 +119,17 @@ final class TrainingLoop {
         TrainerState state = TrainerState.forTraining(args, total, numEpochs, args.perDeviceTrainBatchSize());
         CheckpointIO.LoopState loop = new CheckpointIO.LoopState(0, 0, 0, 0);
         if (resumeFrom != null) {
-            var restored = CheckpointIO.load(resumeFrom, model, opt, args, train.dataset());
+            var restored = CheckpointIO.load(resumeFrom, model, opt, args, train.dataset(), worldSize());
             state = restored.getKey();
             loop = restored.getValue();
             LOG.log(System.Logger.Level.INFO, "resuming from " + resumeFrom + " at global step " + state.globalStep());
         }
         trainer.state(state);
+        List<Tensor> paramList = new ArrayList<>(params.values());
+        if (dist != null) dist.broadcastParameters(paramList); // as DDP: every rank starts from rank 0's weights
         TrainerControl control = new TrainerControl();
         Run r = new Run(train, sampler, stepsPerEpoch, numEpochs, schedule, opt, new TensorVector(params.values().toArray(new Tensor[0])),
-                nonEmbeddingParams, state, control, new Counters(loop), state.globalStep(), System.nanoTime());
+                paramList, nonEmbeddingParams, state, control, new Counters(loop), state.globalStep(), System.nanoTime());
         model.train(true);
         trainer.callbacks().onTrainBegin(args, state, control);
         return r;
@@ -163,6 +175,10 @@ final class TrainingLoop {
         AdamWFactory.setLearningRate(r.opt(), lr);
         long itemsInWindow = 0;
         for (int[] mb : window) itemsInWindow += r.train().countedItems(mb);
+        ProcessGroupContext dist = trainer.distributed();
+        // data parallel: the window is every rank's micro-batches together (HF gathers num_items_in_batch)
+        if (dist != null) itemsInWindow = dist.allreduceSum(new long[] {itemsInWindow}, "allreduce of step " + (state.globalStep() + 1) + "'s item count")[0];
+        double flosBefore = state.totalFlos();
         // micro-batches: loss mean / micro-batches in window (HF), or exact per-example weighting
         double stepLoss = 0;
         List<Integer> rows = new ArrayList<>();
@@ -183,8 +199,21 @@ final class TrainingLoop {
                 stepLoss += scaled.item_double();
             }
             for (int row : mb) rows.add(row);
-            c.samplesSeen += mb.length;
+            c.samplesSeen += (long) mb.length * worldSize();
             cb.onSubstepEnd(args, state, control);
+        }
+        boolean anyRankStopped = false;
+        if (dist != null) {
+            // DDP: gradients summed over the ranks before clipping, so clipping sees the global norm; a mean over the
+            // ranks (÷ W), or, with average_loss_exact_mean, already weighted by the global item count; the logged loss
+            // and the FLOPs reduced in the same allreduce, and a stop request (Ctrl-C) on any rank stops every rank
+            double flos = state.totalFlos() - flosBefore;
+            boolean exact = args.averageLossExactMean();
+            double[] sums = dist.allreduceGradients(r.paramList(), new double[] {stepLoss, flos, trainer.stopRequested() ? 1 : 0},
+                    exact ? 1.0 : 1.0 / dist.worldSize(), "allreduce of step " + (state.globalStep() + 1) + "'s gradients");
+            stepLoss = exact ? sums[0] : sums[0] / dist.worldSize();
+            state.totalFlos(flosBefore + sums[1]);
+            anyRankStopped = sums[2] > 0;
         }
         // clip (the pre-clip norm is what HF logs as grad_norm)
         double gradNorm;
@@ -215,7 +244,7 @@ final class TrainingLoop {
         cb.onStepEnd(args, state, control);
         Engine.releaseFreeMemoryAt(state.globalStep()); // holes left by fragmentation stop being resident
         if (state.globalStep() % LOAD_CHECK_STEPS == 0) Engine.adaptThreadsToLoad(); // never collapse beside a busy program
-        if (trainer.stopRequested()) { // interrupted (Ctrl-C): keep what was learned, resumable
+        if (trainer.stopRequested() || anyRankStopped) { // interrupted (Ctrl-C): keep what was learned, resumable
             control.shouldSave(true);
             control.shouldTrainingStop(true);
             LOG.log(System.Logger.Level.WARNING, "stop requested: saving checkpoint-" + state.globalStep() + " and stopping");
@@ -260,9 +289,12 @@ final class TrainingLoop {
             if (newBest || (state.bestGlobalStep() != null && state.bestGlobalStep() == state.globalStep())) {
                 state.bestModelCheckpoint(out.resolve(CheckpointRotation.PREFIX_CHECKPOINT_DIR + "-" + state.globalStep()).toString());
             }
-            if (dataFingerprint == null) dataFingerprint = CheckpointIO.fingerprint(trainer.trainFeatures().dataset());
-            CheckpointIO.save(out, model, trainer.tokenizer(), r.opt(), state, args, c.toLoopState(), sched, dataFingerprint);
-            CheckpointRotation.rotate(out, args.saveTotalLimit(), state.bestModelCheckpoint());
+            if (trainer.isMainProcess()) { // data parallel: rank 0 writes, the others wait at the barrier
+                if (dataFingerprint == null) dataFingerprint = CheckpointIO.fingerprint(trainer.trainFeatures().dataset());
+                CheckpointIO.save(out, model, trainer.tokenizer(), r.opt(), state, args, c.toLoopState(), sched, dataFingerprint, worldSize());
+                CheckpointRotation.rotate(out, args.saveTotalLimit(), state.bestModelCheckpoint());
+            }
+            if (trainer.distributed() != null) trainer.distributed().barrier("the barrier after checkpoint-" + state.globalStep());
             cb.onSave(args, state, control);
             control.shouldSave(false);
         }
@@ -274,7 +306,7 @@ final class TrainingLoop {
         Counters c = r.counters();
         c.totalLoss += c.trLoss;
         double seconds = (System.nanoTime() - r.t0()) / 1e9;
-        if (args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null) {
+        if (args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null && trainer.isMainProcess()) {
             var st = dev.jtune.modeling.io.SafeTensors.read(Path.of(state.bestModelCheckpoint()).resolve("model.safetensors"));
             model.loadStateDict(st.tensors(), state.bestModelCheckpoint(), new dev.jtune.modeling.PreTrainedModel.LoadOptions(false, 0.02, 0));
             LOG.log(System.Logger.Level.INFO, "loaded the best model from " + state.bestModelCheckpoint() + " (score " + state.bestMetric() + ")");

@@ -8,6 +8,8 @@
  * multi-label threshold rule) and {@link dev.jtune.trainer.TrainedInputs} (the columns a model was trained on).
  * {@link dev.jtune.trainer.OutputDir}: the output folder checked before the first step, its lock, no
  * mixing of runs. Checkpoints are written only when the disk has room and resumed only by the same run (same data,
- * same run-defining arguments). Reading order: TrainingArguments, TrainingPlan, Trainer, TrainingLoop, CheckpointIO.
+ * same run-defining arguments) and the same world size. Data-parallel training ({@code Trainer.Builder.distributed}, on
+ * {@link dev.jtune.distributed}): the loop shards the data, all-reduces gradients before clipping, and only rank 0
+ * writes. Reading order: TrainingArguments, TrainingPlan, Trainer, TrainingLoop, CheckpointIO.
  */
 package dev.jtune.trainer;
