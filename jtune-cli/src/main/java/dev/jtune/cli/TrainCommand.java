@@ -258,22 +258,20 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                 finished.countDown();
             }
             progress.close();
-            if (!main) { // rank 0 evaluates and writes the model, results and report; the others wait for it
-                ddp.barrier("the end of training (rank 0 saving the model)");
-                return ExitCode.OK;
-            }
-            out.println("Training done: " + ConsoleCallback.format(result.metrics()));
+            if (main) out.println("Training done: " + ConsoleCallback.format(result.metrics()));
             Map<String, Double> evalMetrics = null;
             var state = trainer.state();
             boolean bestLoaded = args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null;
-            if (bestLoaded) {
+            if (bestLoaded && main) {
                 out.println("Best model: " + Path.of(state.bestModelCheckpoint()).getFileName() + " (step " + state.bestGlobalStep()
                         + ", " + args.resolvedMetricForBestModel() + " " + ConsoleCallback.num(state.bestMetric())
                         + ") loaded: the saved model and the final evaluation use its weights");
             }
             int weightsStep = bestLoaded ? state.bestGlobalStep() : state.globalStep();
             if (eval != null) {
-                // the last evaluation during training already scored these weights: print it once, not again
+                // the last evaluation during training already scored these weights: print it once, not again.
+                // Data parallel: the final evaluation is sharded over the ranks, so every rank takes part (the same
+                // decision on every rank: the step is the same); only rank 0 prints and writes
                 Map<String, Double> last = lastEvalAt(state, weightsStep);
                 console.quiet(); // the final evaluation is printed below, labelled with its step
                 evalMetrics = new LinkedHashMap<>(last != null ? last : trainer.evaluate());
@@ -281,13 +279,17 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                 if (calibrateThresholds != null) {
                     evalMetrics.putAll(trainer.calibrateThresholds(calibrateThresholds.equals("per-label")));
                     var th = trainer.decisionThresholds();
-                    out.println("Thresholds: " + th.describe().replaceFirst(" \\(.*", "") + " (" + calibrateThresholds
+                    if (main) out.println("Thresholds: " + th.describe().replaceFirst(" \\(.*", "") + " (" + calibrateThresholds
                             + ", chosen to maximise F1 on the eval set " + eval.file().getFileName()
                             + ": the eval_calibrated_* scores are measured on the same rows, so they are optimistic; "
                             + "stored in config.json, used by predict and evaluate)");
                 }
-                out.println("Eval (weights of step " + weightsStep + (last != null ? ", as evaluated during training" : "") + "): "
+                if (main) out.println("Eval (weights of step " + weightsStep + (last != null ? ", as evaluated during training" : "") + "): "
                         + ConsoleCallback.format(evalMetrics));
+            }
+            if (!main) { // rank 0 writes the model, results and report; the others wait for it
+                ddp.barrier("the end of training (rank 0 saving the model)");
+                return ExitCode.OK;
             }
             trainer.saveModel(outputDir);
             args.writeJson(outputDir.resolve("training_args.json"));

@@ -26,4 +26,32 @@ public final class DistributedSampler {
         assert total >= order.length;
         return out;
     }
+
+    /**
+     * Evaluation sharding, PyTorch's {@code DistributedSampler(shuffle=False)}: the sequential order {@code 0..n-1}
+     * padded by repetition to {@code numSamples(n, W) * W} positions; rank {@code r} takes positions
+     * {@code r, r+W, ...}. Returns those positions; position {@code p} holds dataset row {@link #evalRow}{@code (p, n)}.
+     */
+    public static int[] evalPositions(int n, int rank, int worldSize) {
+        int perRank = numSamples(n, worldSize);
+        int[] out = new int[perRank];
+        for (int i = 0; i < perRank; i++) out[i] = rank + i * worldSize;
+        return out;
+    }
+
+    /** Padded size of the gathered evaluation: {@code numSamples(n, W) * W} (HF gathers this many rows before truncating). */
+    public static int paddedSize(int n, int worldSize) { return numSamples(n, worldSize) * worldSize; }
+
+    /** The dataset row at position {@code p} of the padded sequential order (the padding repeats the start). */
+    public static int evalRow(int position, int n) { return position % n; }
+
+    /**
+     * This rank's evaluation rows without the padding duplicates: its positions below {@code n} (in the sequential
+     * order a position below {@code n} is its own row). Over the ranks they are {@code 0..n-1}, each once: gathering
+     * every rank's rows into the padded order and truncating it to {@code n} (HF {@code nested_truncate}) gives the
+     * dataset in its order.
+     */
+    public static int[] evalRealRows(int n, int rank, int worldSize) {
+        return java.util.Arrays.stream(evalPositions(n, rank, worldSize)).filter(p -> p < n).toArray();
+    }
 }

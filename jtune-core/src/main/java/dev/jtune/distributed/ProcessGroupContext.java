@@ -3,6 +3,7 @@ package dev.jtune.distributed;
 import dev.jtune.JTuneException;
 import dev.jtune.torch.Engine;
 import dev.jtune.torch.Torch;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.bytedeco.javacpp.chrono.Milliseconds;
@@ -17,6 +18,7 @@ import org.bytedeco.pytorch.StringVector;
 import org.bytedeco.pytorch.TCPStore;
 import org.bytedeco.pytorch.TCPStoreOptions;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.Work;
 import org.bytedeco.pytorch.global.torch;
@@ -29,7 +31,8 @@ import java.util.List;
  * One rank's membership in a data-parallel job, on libtorch's c10d runtime: the rendezvous store ({@code TCPStore},
  * served by rank 0 at {@code MASTER_ADDR:MASTER_PORT}) and a Gloo process group ({@code ProcessGroupGloo}) with the
  * job's timeout. Everything that crosses processes is a c10d call: {@link #allreduceSum}, {@link #broadcastFromMain},
- * {@link #barrier}. Nothing is reduced by hand.
+ * {@link #barrier}, and {@link #gatherRows} (sharded evaluation's predictions: an allreduce of a zero-filled buffer
+ * each rank writes its own rows into). Nothing is reduced by hand.
  *
  * <p><b>Failures.</b> A rank that dies closes its Gloo connections, so the others' next collective fails at once
  * (measured on loopback: 0.4 s); a rank that hangs makes them fail after the timeout. Either way the failing call
@@ -113,6 +116,53 @@ public final class ProcessGroupContext implements AutoCloseable {
             allreduceSum(t, what);
             return Torch.toLongArray(t);
         }
+    }
+
+    /** Sums doubles over the ranks (one allreduce of a float64 tensor: no rounding to float32). */
+    public double[] allreduceSum(double[] values, String what) {
+        try (DoublePointer p = new DoublePointer(values); PointerScope s = new PointerScope()) {
+            Tensor t = torch.from_blob(p, new long[] {values.length}, new TensorOptions(torch.ScalarType.Double)).clone();
+            allreduceSum(t, what);
+            double[] out = new double[values.length];
+            Tensor c = t.contiguous();
+            if (out.length > 0) new DoublePointer(c.const_data_ptr()).capacity(out.length).get(out);
+            return out;
+        }
+    }
+
+    /**
+     * Gathers the rows of a {@code (total, width)} float matrix that the ranks hold in parts: this rank's
+     * {@code rows[k]} (at most {@code width} long; the rest stays 0) is row {@code positions[k]}. One allreduce (SUM)
+     * of a zero-filled buffer in which each rank wrote its own rows; as every row is written by one rank only, the
+     * sum is exact ({@code 0 + x = x}) and every rank gets the same bytes. Rows no rank wrote are zeros.
+     */
+    public float[][] gatherRows(int total, int width, int[] positions, float[][] rows, String what) {
+        float[] buf = new float[Math.multiplyExact(total, width)];
+        for (int k = 0; k < positions.length; k++) System.arraycopy(rows[k], 0, buf, positions[k] * width, Math.min(width, rows[k].length));
+        float[] sum;
+        try (PointerScope s = new PointerScope()) {
+            Tensor t = Torch.floats(buf, total, width);
+            allreduceSum(t, what);
+            sum = Torch.toFloatArray(t);
+        }
+        float[][] out = new float[total][width];
+        for (int i = 0; i < total; i++) System.arraycopy(sum, i * width, out[i], 0, width);
+        return out;
+    }
+
+    /** {@link #gatherRows(int, int, int[], float[][], String)} for integer rows (an int64 buffer), e.g. token predictions. */
+    public long[][] gatherRows(int total, int width, int[] positions, long[][] rows, String what) {
+        long[] buf = new long[Math.multiplyExact(total, width)];
+        for (int k = 0; k < positions.length; k++) System.arraycopy(rows[k], 0, buf, positions[k] * width, Math.min(width, rows[k].length));
+        long[] sum;
+        try (PointerScope s = new PointerScope()) {
+            Tensor t = Torch.longs(buf, total, width);
+            allreduceSum(t, what);
+            sum = Torch.toLongArray(t);
+        }
+        long[][] out = new long[total][width];
+        for (int i = 0; i < total; i++) System.arraycopy(sum, i * width, out[i], 0, width);
+        return out;
     }
 
     /** Overwrites {@code t} with rank 0's values (c10d broadcast from rank 0). */

@@ -1,6 +1,8 @@
 package dev.jtune.trainer;
 
 import dev.jtune.data.LabelKind;
+import dev.jtune.distributed.DistributedSampler;
+import dev.jtune.distributed.ProcessGroupContext;
 import dev.jtune.metrics.ComputeMetrics;
 import dev.jtune.metrics.EvalPrediction;
 import dev.jtune.modeling.TaskModel;
@@ -16,6 +18,10 @@ import java.util.Map;
 /**
  * HF's {@code evaluation_loop}: eval mode, no gradients, batches in input order (sorted by length for speed,
  * then restored), loss = per-example mean of per-batch mean losses, metrics prefixed ({@code eval_}, {@code test_}).
+ * Under data parallelism ({@link Trainer#distributed()}) it is a collective that every rank runs: each rank
+ * evaluates its shard ({@link DistributedSampler#evalRealRows}: PyTorch's {@code DistributedSampler(shuffle=False)},
+ * the padding duplicates dropped), the predictions and the loss are gathered ({@link #gather}), and the metrics are
+ * computed from the whole set, the same on every rank.
  */
 final class EvaluationLoop {
     private EvaluationLoop() {}
@@ -30,9 +36,13 @@ final class EvaluationLoop {
         long t0 = System.nanoTime();
         int n = features.size();
         int bs = args.perDeviceEvalBatchSize();
+        // data parallel: this rank evaluates its shard (DistributedSampler(shuffle=False), padding duplicates dropped)
+        ProcessGroupContext dist = trainer.distributed();
+        int[] mine = dist == null ? null : DistributedSampler.evalRealRows(n, dist.rank(), dist.worldSize());
+        int m = mine == null ? n : mine.length;
         // sort by length so each batch pads little; results go back to input order
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) order[i] = i;
+        Integer[] order = new Integer[m];
+        for (int i = 0; i < m; i++) order[i] = mine == null ? i : mine[i];
         int[] lengths = features.lengths();
         java.util.Arrays.sort(order, (a, b) -> Integer.compare(lengths[b], lengths[a]));
         float[][] logits = features.perToken() ? null : new float[n][];
@@ -41,12 +51,12 @@ final class EvaluationLoop {
         double lossSum = 0;
         int batches = 0;
         DataCollatorWithPadding collator = trainer.collator();
-        int totalBatches = (n + bs - 1) / bs;
+        int totalBatches = (m + bs - 1) / bs;
         TrainerControl control = new TrainerControl();
         trainer.callbacks().onPredictionStep(args, trainer.state(), control, 0, totalBatches);
         try (NoGradGuard g = new NoGradGuard()) {
-            for (int i = 0; i < n; i += bs) {
-                int j = Math.min(n, i + bs);
+            for (int i = 0; i < m; i += bs) {
+                int j = Math.min(m, i + bs);
                 int[] rows = new int[j - i];
                 for (int k = i; k < j; k++) rows[k - i] = order[k];
                 try (PointerScope scope = new PointerScope()) {
@@ -77,6 +87,9 @@ final class EvaluationLoop {
         } finally {
             model.train(wasTraining);
         }
+        if (dist != null) {
+            lossSum = gather(dist, features, mine, logits, tokenPred, lossSum);
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         EvalPrediction pred = tokenPred != null ? null : prediction(features, logits);
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -91,6 +104,47 @@ final class EvaluationLoop {
         metrics.put(prefix + "_samples_per_second", round3(n / Math.max(seconds, 1e-9)));
         metrics.put(prefix + "_steps_per_second", round3(batches / Math.max(seconds, 1e-9)));
         return new Result(logits, pred, metrics);
+    }
+
+    /**
+     * Sharded evaluation's gather (HF's {@code gather_for_metrics} + {@code nested_truncate}): every rank's predictions
+     * go into the padded sequential order ({@link DistributedSampler#paddedSize}) at their positions, one c10d
+     * allreduce per kind fills in the other ranks' rows, and the order is truncated to the {@code n} dataset rows, so
+     * that every rank holds the predictions of the whole eval set in its order and computes the same metrics. Token
+     * predictions are gathered padded to the longest row of the set and cut back to each row's length afterwards
+     * (the lengths need no exchange: every rank tokenized the whole set). Labels need none either: every rank holds
+     * them. Returns the loss summed over the ranks (per batch: its mean times its rows).
+     */
+    private static double gather(ProcessGroupContext dist, Features features, int[] mine, float[][] logits, int[][] tokenPred, double lossSum) {
+        int n = features.size();
+        int padded = DistributedSampler.paddedSize(n, dist.worldSize());
+        if (logits != null) {
+            // the logit width, from the ranks that have rows (all but the last W-n when the set is smaller than W)
+            long[] w = dist.allreduceSum(new long[] {mine.length == 0 ? 0 : logits[mine[0]].length, mine.length == 0 ? 0 : 1},
+                    "allreduce of the evaluation's logit width");
+            int width = w[1] == 0 ? 0 : (int) (w[0] / w[1]);
+            float[][] rows = new float[mine.length][];
+            for (int k = 0; k < mine.length; k++) rows[k] = logits[mine[k]];
+            float[][] all = dist.gatherRows(padded, width, mine, rows, "gather of the evaluation's logits");
+            for (int i = 0; i < n; i++) logits[i] = all[i]; // nested_truncate: the padding positions n.. are dropped
+        } else {
+            int[] lengths = features.lengths();
+            int width = 0;
+            for (int l : lengths) width = Math.max(width, l);
+            long[][] rows = new long[mine.length][];
+            for (int k = 0; k < mine.length; k++) {
+                int[] p = tokenPred[mine[k]];
+                rows[k] = new long[Math.min(width, p.length)];
+                for (int t = 0; t < rows[k].length; t++) rows[k][t] = p[t];
+            }
+            long[][] all = dist.gatherRows(padded, width, mine, rows, "gather of the evaluation's token predictions");
+            for (int i = 0; i < n; i++) {
+                int[] p = new int[lengths[i]];
+                for (int t = 0; t < p.length; t++) p[t] = (int) all[i][t];
+                tokenPred[i] = p;
+            }
+        }
+        return dist.allreduceSum(new double[] {lossSum}, "allreduce of the evaluation loss")[0];
     }
 
     /**

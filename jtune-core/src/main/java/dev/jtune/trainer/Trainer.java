@@ -254,7 +254,11 @@ public class Trainer {
         }
     }
 
-    /** Evaluates on the eval dataset: {@code eval_loss}, metrics with the {@code eval_} prefix, runtime figures. */
+    /**
+     * Evaluates on the eval dataset: {@code eval_loss}, metrics with the {@code eval_} prefix, runtime figures. Under
+     * data parallelism, this, {@link #evaluate(Dataset)}, {@link #predict} and {@link #calibrateThresholds} are
+     * collectives: every rank calls them, evaluates its shard, and gets the metrics (and predictions) of the whole set.
+     */
     public Map<String, Double> evaluate() {
         if (evalDataset == null) throw new JTuneException("no evaluation data", "evaluate() needs an eval dataset (CLI --eval / --data)", "pass an eval file");
         return evaluate(evalFeatures(), "eval");

@@ -306,10 +306,15 @@ final class TrainingLoop {
         Counters c = r.counters();
         c.totalLoss += c.trLoss;
         double seconds = (System.nanoTime() - r.t0()) / 1e9;
-        if (args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null && trainer.isMainProcess()) {
-            var st = dev.jtune.modeling.io.SafeTensors.read(Path.of(state.bestModelCheckpoint()).resolve("model.safetensors"));
-            model.loadStateDict(st.tensors(), state.bestModelCheckpoint(), new dev.jtune.modeling.PreTrainedModel.LoadOptions(false, 0.02, 0));
-            LOG.log(System.Logger.Level.INFO, "loaded the best model from " + state.bestModelCheckpoint() + " (score " + state.bestMetric() + ")");
+        if (args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null) {
+            if (trainer.isMainProcess()) {
+                var st = dev.jtune.modeling.io.SafeTensors.read(Path.of(state.bestModelCheckpoint()).resolve("model.safetensors"));
+                model.loadStateDict(st.tensors(), state.bestModelCheckpoint(), new dev.jtune.modeling.PreTrainedModel.LoadOptions(false, 0.02, 0));
+                LOG.log(System.Logger.Level.INFO, "loaded the best model from " + state.bestModelCheckpoint() + " (score " + state.bestMetric() + ")");
+            }
+            // data parallel: the final evaluation is sharded, so every rank needs the best weights: rank 0's, broadcast
+            // (the same decision on every rank, as their metrics are the same; no rank but 0 needs to read the folder)
+            if (trainer.distributed() != null) trainer.distributed().broadcastParameters(r.paramList());
         }
         double trainLoss = state.globalStep() > 0 ? c.totalLoss / state.globalStep() : 0.0;
         Map<String, Double> metrics = new LinkedHashMap<>();

@@ -32,6 +32,42 @@ class DistributedSamplerTest {
     }
 
     @Test
+    void evalShardsAreSequentialPaddedAndTruncateBackToTheDataset() {
+        // torch DistributedSampler(shuffle=False), n=7, W=2: indices [0..6] + [0] (padding to 8); rank 1 takes [1,3,5,0]
+        assertEquals(8, DistributedSampler.paddedSize(7, 2));
+        assertArrayEquals(new int[] {0, 2, 4, 6}, DistributedSampler.evalPositions(7, 0, 2));
+        assertArrayEquals(new int[] {1, 3, 5, 7}, DistributedSampler.evalPositions(7, 1, 2));
+        assertArrayEquals(new int[] {1, 3, 5, 0}, Arrays.stream(DistributedSampler.evalPositions(7, 1, 2)).map(p -> DistributedSampler.evalRow(p, 7)).toArray());
+        // the padding duplicate (position 7 = row 0 again) is dropped: HF nested_truncate to the dataset length
+        assertArrayEquals(new int[] {0, 2, 4, 6}, DistributedSampler.evalRealRows(7, 0, 2));
+        assertArrayEquals(new int[] {1, 3, 5}, DistributedSampler.evalRealRows(7, 1, 2));
+        // n=2, W=5: indices [0,1,0,1,0]; ranks 2..4 hold only duplicates
+        assertEquals(5, DistributedSampler.paddedSize(2, 5));
+        assertEquals(0, DistributedSampler.evalRow(DistributedSampler.evalPositions(2, 4, 5)[0], 2));
+        assertEquals(1, DistributedSampler.evalRow(DistributedSampler.evalPositions(2, 3, 5)[0], 2));
+        assertArrayEquals(new int[] {1}, DistributedSampler.evalRealRows(2, 1, 5));
+        assertArrayEquals(new int[] {}, DistributedSampler.evalRealRows(2, 4, 5));
+        assertEquals(0, DistributedSampler.paddedSize(0, 3));
+        // the same as the training shard of the identity order; the real rows of all ranks are 0..n-1, each once
+        for (int n : new int[] {1, 5, 7, 8, 13}) {
+            for (int w : new int[] {1, 2, 3, 4, 9}) {
+                int[] identity = java.util.stream.IntStream.range(0, n).toArray();
+                int[] seen = new int[n];
+                for (int r = 0; r < w; r++) {
+                    final int nn = n;
+                    assertArrayEquals(DistributedSampler.shard(identity, r, w),
+                            Arrays.stream(DistributedSampler.evalPositions(n, r, w)).map(p -> DistributedSampler.evalRow(p, nn)).toArray(), "n=" + n + " W=" + w);
+                    for (int i : DistributedSampler.evalRealRows(n, r, w)) seen[i]++;
+                    assertEquals(DistributedSampler.numSamples(n, w), DistributedSampler.evalPositions(n, r, w).length);
+                }
+                int[] once = new int[n];
+                Arrays.fill(once, 1);
+                assertArrayEquals(once, seen, "n=" + n + " W=" + w);
+            }
+        }
+    }
+
+    @Test
     void batchKOfEveryRankTogetherIsBatchKOfOneProcessWithTheWholeBatch() {
         int[] lengths = new int[24];
         Arrays.fill(lengths, 10);
