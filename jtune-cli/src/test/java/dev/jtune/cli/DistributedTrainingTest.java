@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Data-parallel training on c10d/Gloo over loopback: two ranks train to the weights and logged losses of one process
- * whose batch is the two ranks' batches together; a killed rank stops the other with a message naming it, leaving
+ * Data-parallel training on c10d/Gloo over loopback: two ranks train to the weights, logged losses and (sharded,
+ * gathered) eval metrics of one process whose batch is the two ranks' batches together; a killed rank stops the other with a message naming it, leaving
  * only complete checkpoints, which resume only with the world size they were saved with.
  */
 @Tag("slow") // child JVMs
@@ -45,14 +45,38 @@ class DistributedTrainingTest {
     void twoRanksTrainLikeOneProcessWithTheirBatchesTogether(@TempDir Path dir) throws Exception {
         // 20 rows, random order: each rank takes every other row of the epoch's permutation, 4 per batch
         Path train = CliTestSupport.tsv(dir.resolve("train.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(20, 3));
+        // 7 eval rows (odd: rank 1's shard [1,3,5] is padded with row 0, which is dropped), evaluated at step 4 during
+        // training and at the end (step 6) by the final evaluation, both sharded over the ranks
+        Path eval = CliTestSupport.tsv(dir.resolve("eval.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(7, 11));
+        List<String> evalArgs = List.of("--eval", eval.toString(), "--eval-strategy", "steps", "--eval-steps", "4", "--per-device-eval-batch-size", "2");
         CliTestSupport two = new CliTestSupport();
         List<String> a = args(train, dir.resolve("two"), 4);
+        a.addAll(evalArgs);
         a.addAll(List.of("--nproc-per-node", "2"));
         assertEquals(0, two.run(a), two.all());
         CliTestSupport.assertContains(two.out.toString(), "Distributed: rank 0 of 2");
         CliTestSupport.assertContains(two.out.toString(), "batch 4 per rank x 2 ranks");
         CliTestSupport one = new CliTestSupport();
-        assertEquals(0, one.run(args(train, dir.resolve("one"), 8)), one.all());
+        List<String> a1 = args(train, dir.resolve("one"), 8);
+        a1.addAll(evalArgs);
+        assertEquals(0, one.run(a1), one.all());
+
+        // the same eval metrics (to 1e-6) during training (step 4) and from the final evaluation (step 6)
+        JsonNode e2 = evalAt(dir.resolve("two"), 4), e1 = evalAt(dir.resolve("one"), 4);
+        JsonNode f2 = CliSupport.JSON.readTree(dir.resolve("two/eval_results.json").toFile());
+        JsonNode f1 = CliSupport.JSON.readTree(dir.resolve("one/eval_results.json").toFile());
+        double evalDiff = 0;
+        for (JsonNode[] p : List.of(new JsonNode[] {e1, e2}, new JsonNode[] {f1, f2})) {
+            assertTrue(p[0].has("eval_accuracy") && p[0].has("eval_loss"), p[0].toString());
+            for (var it = p[0].fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (k.endsWith("_runtime") || k.endsWith("_per_second")) continue;
+                assertEquals(p[0].get(k).asDouble(), p[1].get(k).asDouble(), 1e-6, k + " of " + p[0] + " against " + p[1]);
+                evalDiff = Math.max(evalDiff, Math.abs(p[0].get(k).asDouble() - p[1].get(k).asDouble()));
+            }
+        }
+        CliTestSupport.assertContains(two.out.toString(), "Eval (weights of step 6): ");
+        System.out.println("RESULT ddp-eval max |metric diff| " + evalDiff + " during training " + e2 + ", final " + f2);
 
         // the same logged losses and gradient norms, step by step (6 steps: 3 per epoch)
         List<JsonNode> l2 = losses(dir.resolve("two")), l1 = losses(dir.resolve("one"));
@@ -148,6 +172,13 @@ class DistributedTrainingTest {
 
     private static boolean hasCheckpoint(Path out, int step) {
         return Files.isRegularFile(out.resolve("checkpoint-" + step).resolve("trainer_state.json"));
+    }
+
+    private static JsonNode evalAt(Path out, int step) throws Exception {
+        for (JsonNode n : CliSupport.JSON.readTree(out.resolve("trainer_state.json").toFile()).get("log_history")) {
+            if (n.has("eval_loss") && n.get("step").asInt() == step) return n;
+        }
+        throw new AssertionError("no evaluation at step " + step + " in " + out);
     }
 
     private static List<JsonNode> losses(Path out) throws Exception {
