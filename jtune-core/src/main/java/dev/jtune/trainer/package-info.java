@@ -10,6 +10,7 @@
  * mixing of runs. Checkpoints are written only when the disk has room and resumed only by the same run (same data,
  * same run-defining arguments) and the same world size. Data-parallel training ({@code Trainer.Builder.distributed}, on
  * {@link dev.jtune.distributed}): the loop shards the data, all-reduces gradients before clipping, and only rank 0
- * writes. Reading order: TrainingArguments, TrainingPlan, Trainer, TrainingLoop, CheckpointIO.
+ * writes; evaluation (during training, the final one, predict, threshold calibration) is sharded over the ranks and
+ * its predictions gathered, so every rank computes the metrics of the whole set (EvaluationLoop). Reading order: TrainingArguments, TrainingPlan, Trainer, TrainingLoop, CheckpointIO.
  */
 package dev.jtune.trainer;
