@@ -84,6 +84,7 @@ final class TrainingReport {
             img(h, "loss", "training loss" + (c.evalLoss().isEmpty() ? "" : " and eval loss") + " over the steps", lossChart(c));
             img(h, "learning-rate", "learning rate over the steps", lrChart(c));
             h.append("</div>\n");
+            curvesTable(h, c);
         }
         h.append("<h2>Evaluation over the steps</h2>\n");
         if (c.evals().isEmpty()) {
@@ -412,6 +413,22 @@ final class TrainingReport {
                     .append("</td><td>").append(ConsoleCallback.num(s.f1()[i])).append("</td><td>").append(s.support()[i]).append("</td></tr>\n");
         }
         h.append("</table>\n");
+    }
+
+    /** The numbers behind the loss and learning-rate charts, folded away. */
+    private static void curvesTable(StringBuilder h, Curves c) {
+        Map<Double, double[]> rows = new java.util.TreeMap<>();
+        for (double[] p : c.loss()) rows.computeIfAbsent(p[0], k -> new double[] {Double.NaN, Double.NaN, Double.NaN})[0] = p[1];
+        for (double[] p : c.evalLoss()) rows.computeIfAbsent(p[0], k -> new double[] {Double.NaN, Double.NaN, Double.NaN})[1] = p[1];
+        for (double[] p : c.lr()) rows.computeIfAbsent(p[0], k -> new double[] {Double.NaN, Double.NaN, Double.NaN})[2] = p[1];
+        h.append("<details><summary>the numbers behind these charts</summary>\n<table class=\"curves\"><tr><th>step</th>")
+                .append("<th>training loss</th><th>eval loss</th><th>learning rate</th></tr>\n");
+        rows.forEach((step, v) -> {
+            h.append("<tr><th>").append((long) (double) step).append("</th>");
+            for (double x : v) h.append("<td>").append(Double.isNaN(x) ? "" : ConsoleCallback.num(x)).append("</td>");
+            h.append("</tr>\n");
+        });
+        h.append("</table></details>\n");
     }
 
     /** One column per evaluation (its step), one row per metric. */
