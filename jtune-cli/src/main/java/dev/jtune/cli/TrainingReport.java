@@ -436,7 +436,7 @@ final class TrainingReport {
         Set<String> keys = new java.util.LinkedHashSet<>();
         for (Map<String, Object> e : evals) keys.addAll(e.keySet());
         keys.remove("step");
-        h.append("<table class=\"evals\"><tr><th>step</th>");
+        h.append("<div style=\"overflow-x:auto\"><table class=\"evals\"><tr><th>step</th>");
         for (Map<String, Object> e : evals) h.append("<th>").append(escape(String.valueOf(e.get("step")))).append("</th>");
         h.append("</tr>\n");
         for (String k : keys) {
@@ -447,7 +447,7 @@ final class TrainingReport {
             }
             h.append("</tr>\n");
         }
-        h.append("</table>\n");
+        h.append("</table></div>\n");
     }
 
     private static void li(StringBuilder h, String k, String v) {
