@@ -36,6 +36,7 @@ class DemoVerdictTest {
         String o = cli.out.toString();
         JsonNode r = JSON.readTree(dir.resolve("model/eval_results.json").toFile());
         String verdict = o.lines().filter(l -> l.startsWith("verdict: ")).findFirst().orElseThrow(() -> new AssertionError(o));
+        System.out.println("RESULT demo " + task + ": " + o.lines().filter(l -> l.startsWith("demo: eval")).findFirst().orElse("") + " | " + verdict);
         switch (task) {
             case "sentiment" -> {
                 double acc = r.path("eval_accuracy").asDouble(), f1 = r.path("eval_f1").asDouble();
