@@ -222,4 +222,26 @@ class ReportChartsTest {
         assertTrue(charts(html).containsKey("loss"));
         assertEquals(String.format(Locale.ROOT, "%d", 4), state.path("global_step").asText());
     }
+
+    @Test
+    void resumingWithMoreStepsTrainsTheNewLength(@TempDir Path dir) throws IOException {
+        Path train = CliTestSupport.tsv(dir.resolve("train.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(32, 1));
+        Path eval = CliTestSupport.tsv(dir.resolve("eval.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(12, 2));
+        Path out = dir.resolve("out");
+        List<String> args = new ArrayList<>(trainArgs(train, eval, out));
+        args.set(args.indexOf("--save-strategy") + 1, "steps");
+        args.addAll(List.of("--save-steps", "2"));
+        CliTestSupport first = new CliTestSupport();
+        assertEquals(0, first.run(args), first.all());
+        List<String> longer = new ArrayList<>(args);
+        longer.set(longer.indexOf("--max-steps") + 1, "6");
+        longer.addAll(List.of("--resume-from-checkpoint", out.resolve("checkpoint-4").toString()));
+        CliTestSupport second = new CliTestSupport();
+        assertEquals(0, second.run(longer), second.all());
+        assertContains(second.err.toString() + second.out, "the checkpoint's run had 4");
+        assertEquals(6, JSON.readTree(out.resolve("trainer_state.json").toFile()).path("global_step").asInt(), second.all());
+        String html = Files.readString(out.resolve("report.html"));
+        assertContains(html, "<table class=\"evals\"><tr><th>step</th><th>2</th><th>4</th><th>6</th></tr>");
+        assertContains(html, "final evaluation:</b> the weights of step 6");
+    }
 }
