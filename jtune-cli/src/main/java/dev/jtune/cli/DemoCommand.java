@@ -121,16 +121,32 @@ public class DemoCommand implements Callable<Integer> {
         JsonNode metrics = CliSupport.JSON.readTree(modelDir.resolve("eval_results.json").toFile());
         out.println();
         if (t.equals("sentiment")) {
-            out.printf(Locale.ROOT, "demo: eval accuracy %.3f on %s (%d s training)%n", metrics.path("eval_accuracy").asDouble(),
+            double accuracy = metrics.path("eval_accuracy").asDouble(), f1 = metrics.path("eval_f1").asDouble();
+            out.printf(Locale.ROOT, "demo: eval accuracy %.3f, F1 %.3f on %s (%d s training)%n", accuracy, f1,
                     eval.getFileName(), Math.round(seconds));
+            List<String> rows = Files.readAllLines(eval, StandardCharsets.UTF_8);
+            java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+            for (String r : rows.subList(1, rows.size())) if (!r.isBlank()) counts.merge(r.substring(r.lastIndexOf('\t') + 1), 1, Integer::sum);
+            int n = counts.values().stream().mapToInt(Integer::intValue).sum();
+            double majority = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0) / (double) Math.max(1, n);
+            out.println(sentimentVerdict(accuracy, f1, majority, n, eval.getFileName().toString()));
         } else if (t.equals("regression")) {
             double pearson = metrics.path("eval_pearson").asDouble();
             out.printf(Locale.ROOT, "demo: eval pearson %.3f, spearman %.3f on %s (%d s training)%n", pearson,
                     metrics.path("eval_spearmanr").asDouble(), eval.getFileName(), Math.round(seconds));
             out.println(regressionVerdict(pearson, eval.getFileName().toString()));
         } else {
-            out.printf(Locale.ROOT, "demo: eval micro F1 %.3f on %s (%d s training)%n", metrics.path("eval_f1_micro").asDouble(),
+            double f1 = metrics.path("eval_f1_micro").asDouble(), subset = metrics.path("eval_subset_accuracy").asDouble();
+            out.printf(Locale.ROOT, "demo: eval micro F1 %.3f, exact-set accuracy %.3f on %s (%d s training)%n", f1, subset,
                     eval.getFileName(), Math.round(seconds));
+            int labels = CliSupport.JSON.readTree(modelDir.resolve("config.json").toFile()).path("id2label").size();
+            int rows = 0, positives = 0;
+            for (String line : Files.readAllLines(eval, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) continue;
+                rows++;
+                positives += CliSupport.JSON.readTree(line).path("labels").size();
+            }
+            out.println(multiLabelVerdict(f1, subset, allLabelsF1(positives, rows * labels), rows, eval.getFileName().toString()));
         }
 
         // predict a few new inputs
@@ -184,6 +200,46 @@ public class DemoCommand implements Callable<Integer> {
         }
         return String.format(Locale.ROOT, "verdict: the model did not learn the similarity (Pearson %.2f on %s, about what "
                 + "predicting the mean gives): train longer or with a higher --learning-rate", pearson, evalFile);
+    }
+
+    /**
+     * A true one-line verdict on the sentiment demo's held-out accuracy, against always answering the eval set's
+     * most frequent class ({@code majority}, its share of the rows).
+     */
+    static String sentimentVerdict(double accuracy, double f1, double majority, int rows, String evalFile) {
+        String where = String.format(Locale.ROOT, "on the %d held-out sentences of %s, written apart from the training "
+                + "reviews (negations such as \"It is not a bad phone at all.\", contrasts such as \"The box was damaged, but the headphones inside were perfect.\")", rows, evalFile);
+        if (accuracy >= majority + 0.25) {
+            return String.format(Locale.ROOT, "verdict: the model learned sentiment beyond the phrasings it trained on: accuracy "
+                    + "%.2f and F1 %.2f %s; always answering one class would score %.2f", accuracy, f1, where, majority);
+        }
+        if (accuracy >= majority + 0.05) {
+            return String.format(Locale.ROOT, "verdict: the model learned some sentiment (accuracy %.2f, F1 %.2f %s; one class "
+                    + "always would score %.2f); more epochs or more varied training data should do better", accuracy, f1, where, majority);
+        }
+        return String.format(Locale.ROOT, "verdict: the model did not learn sentiment (accuracy %.2f %s, about what always "
+                + "answering one class scores, %.2f): train longer or with a higher --learning-rate", accuracy, where, majority);
+    }
+
+    /** Micro F1 of answering every label for every text: {@code 2·positives / (positives + cells)}. */
+    static double allLabelsF1(int positives, int cells) {
+        return positives + cells == 0 ? 0 : 2.0 * positives / (positives + cells);
+    }
+
+    /** A true one-line verdict on the multi-label demo's held-out micro F1, against answering every label. */
+    static String multiLabelVerdict(double microF1, double subsetAccuracy, double allLabelsF1, int rows, String evalFile) {
+        String where = String.format(Locale.ROOT, "on the %d held-out texts of %s, whose sentences never occur in training", rows, evalFile);
+        if (microF1 >= allLabelsF1 + 0.3) {
+            return String.format(Locale.ROOT, "verdict: the model learned the topics: micro F1 %.2f %s, every topic set exactly "
+                    + "right for %.0f%% of them; answering every topic for every text would score F1 %.2f", microF1, where,
+                    100 * subsetAccuracy, allLabelsF1);
+        }
+        if (microF1 > allLabelsF1 + 0.05) {
+            return String.format(Locale.ROOT, "verdict: the model learned some of the topics (micro F1 %.2f %s; every topic "
+                    + "for every text would score %.2f); more epochs should do better", microF1, where, allLabelsF1);
+        }
+        return String.format(Locale.ROOT, "verdict: the model did not learn the topics (micro F1 %.2f %s, no better than "
+                + "answering every topic, %.2f): train longer or with a higher --learning-rate", microF1, where, allLabelsF1);
     }
 
     private static Path copy(String resource, Path dir) throws IOException {

@@ -261,21 +261,21 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             if (main) out.println("Training done: " + ConsoleCallback.format(result.metrics()));
             Map<String, Double> evalMetrics = null;
             var state = trainer.state();
-            boolean bestLoaded = args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null;
-            if (bestLoaded && main) {
-                out.println("Best model: " + Path.of(state.bestModelCheckpoint()).getFileName() + " (step " + state.bestGlobalStep()
+            int weightsStep = trainer.weightsStep();
+            if (weightsStep != state.globalStep() && main) {
+                out.println("Best model: " + Path.of(state.bestModelCheckpoint()).getFileName() + " (step " + weightsStep
                         + ", " + args.resolvedMetricForBestModel() + " " + ConsoleCallback.num(state.bestMetric())
                         + ") loaded: the saved model and the final evaluation use its weights");
             }
-            int weightsStep = bestLoaded ? state.bestGlobalStep() : state.globalStep();
             if (eval != null) {
                 // the last evaluation during training already scored these weights: print it once, not again.
                 // Data parallel: the final evaluation is sharded over the ranks, so every rank takes part (the same
                 // decision on every rank: the step is the same); only rank 0 prints and writes
-                Map<String, Double> last = lastEvalAt(state, weightsStep);
+                Trainer.Evaluation before = trainer.lastEvaluation();
                 console.quiet(); // the final evaluation is printed below, labelled with its step
-                evalMetrics = new LinkedHashMap<>(last != null ? last : trainer.evaluate());
-                evalMetrics.remove("step");
+                Trainer.Evaluation fin = trainer.finalEvaluation();
+                evalMetrics = new LinkedHashMap<>(fin.metrics());
+                if (state.epoch() != null) evalMetrics.put("epoch", state.epoch());
                 if (calibrateThresholds != null) {
                     evalMetrics.putAll(trainer.calibrateThresholds(calibrateThresholds.equals("per-label")));
                     var th = trainer.decisionThresholds();
@@ -284,7 +284,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                             + ": the eval_calibrated_* scores are measured on the same rows, so they are optimistic; "
                             + "stored in config.json, used by predict and evaluate)");
                 }
-                if (main) out.println("Eval (weights of step " + weightsStep + (last != null ? ", as evaluated during training" : "") + "): "
+                if (main) out.println("Eval (weights of step " + weightsStep + (fin == before ? ", as evaluated during training" : "") + "): "
                         + ConsoleCallback.format(evalMetrics));
             }
             if (!main) { // rank 0 writes the model, results and report; the others wait for it
@@ -302,8 +302,9 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                 all.putAll(evalMetrics);
             }
             CliSupport.writeString(outputDir.resolve("all_results.json"), CliSupport.metricsJson(all));
-            TrainingReport.write(outputDir.resolve("report.html"), modelOptions.model, train, eval, trainer.lossDescription(),
-                    args, result, trainer.state(), evalMetrics);
+            TrainingReport.write(outputDir.resolve("report.html"), new TrainingReport.Input(modelOptions.model, train, eval,
+                    trainer.lossDescription(), args, result, trainer.state(), evalMetrics, weightsStep,
+                    eval == null ? null : trainer.lastEvalBreakdown()));
             out.println("Saved: " + outputDir + " (model, tokenizer, results, report.html)");
             out.flush();
             if (ddp != null) ddp.barrier("the end of training (rank 0 saved the model)");
@@ -353,20 +354,6 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             out.println("note: --auto_find_batch_size is ignored: it halves the batch after a CUDA out-of-memory error, "
                     + "and jtune trains on the CPU; the batch size stays as given");
         }
-    }
-
-    /** The metrics of the last evaluation in the log history when it was at {@code step} (and nothing trained since). */
-    private static Map<String, Double> lastEvalAt(dev.jtune.trainer.TrainerState state, int step) {
-        List<Map<String, Object>> h = state.logHistory();
-        for (int i = h.size() - 1; i >= 0; i--) {
-            Map<String, Object> m = h.get(i);
-            if (!m.containsKey("eval_loss")) continue;
-            if (!(m.get("step") instanceof Number s) || s.intValue() != step || step != state.globalStep()) return null;
-            Map<String, Double> r = new LinkedHashMap<>();
-            m.forEach((k, v) -> { if (v instanceof Number n && !k.equals("step")) r.put(k, n.doubleValue()); });
-            return r;
-        }
-        return null;
     }
 
     private Path resumeCheckpoint(Path outputDir) {

@@ -40,7 +40,7 @@ class CommandsTest {
         String o = cli.out.toString();
         assertContains(o, "demo: eval ");
         assertContains(o, "Predictions for new inputs:");
-        if (task.equals("regression")) assertContains(o, "verdict: ");
+        assertContains(o, "\nverdict: the model "); // every demo ends its evaluation with a verdict
         assertContains(o, task.equals("regression") ? "MSELoss" : task.equals("multi-label") ? "BCEWithLogitsLoss" : "CrossEntropyLoss");
         assertTrue(Files.isRegularFile(dir.resolve("model/report.html")));
         assertTrue(Files.isRegularFile(dir.resolve("predictions.jsonl")));
@@ -52,6 +52,29 @@ class CommandsTest {
         assertContains(DemoCommand.regressionVerdict(0.45, "dev.tsv"), "learned some similarity (Pearson 0.45");
         assertContains(DemoCommand.regressionVerdict(-0.002, "dev.tsv"), "did not learn the similarity (Pearson -0.00");
         assertContains(DemoCommand.regressionVerdict(Double.NaN, "dev.tsv"), "did not learn");
+    }
+
+    @Test
+    void sentimentVerdictComparesWithOneClassAlways() {
+        assertEquals("verdict: the model learned sentiment beyond the phrasings it trained on: accuracy 0.85 and F1 0.84 on the 80 "
+                + "held-out sentences of e.tsv, written apart from the training reviews (negations such as \"It is not a bad phone at all.\", "
+                + "contrasts such as \"The box was damaged, but the headphones inside were perfect.\"); always answering one class would score 0.50",
+                DemoCommand.sentimentVerdict(0.85, 0.8421, 0.5, 80, "e.tsv"));
+        assertContains(DemoCommand.sentimentVerdict(0.62, 0.6, 0.5, 80, "e.tsv"), "verdict: the model learned some sentiment (accuracy 0.62");
+        assertContains(DemoCommand.sentimentVerdict(0.52, 0.3, 0.5, 80, "e.tsv"), "verdict: the model did not learn sentiment (accuracy 0.52");
+        // against the majority class, not against one half: 0.80 on a 70/30 set is only 0.10 above always answering the larger class
+        assertContains(DemoCommand.sentimentVerdict(0.80, 0.7, 0.7, 80, "e.tsv"), "learned some sentiment");
+    }
+
+    @Test
+    void multiLabelVerdictComparesWithEveryLabel() {
+        // 48 texts x 6 labels = 288 cells, 80 positive: answering every label scores 2*80 / (80 + 288) = 0.4348
+        assertEquals(160.0 / 368, DemoCommand.allLabelsF1(80, 288), 1e-15);
+        assertEquals("verdict: the model learned the topics: micro F1 0.95 on the 48 held-out texts of m.jsonl, whose sentences never "
+                + "occur in training, every topic set exactly right for 83% of them; answering every topic for every text would score F1 0.43",
+                DemoCommand.multiLabelVerdict(0.9514, 0.8333, 160.0 / 368, 48, "m.jsonl"));
+        assertContains(DemoCommand.multiLabelVerdict(0.6, 0.2, 0.43, 48, "m.jsonl"), "verdict: the model learned some of the topics (micro F1 0.60");
+        assertContains(DemoCommand.multiLabelVerdict(0.0, 0.0, 0.43, 48, "m.jsonl"), "verdict: the model did not learn the topics (micro F1 0.00");
     }
 
     @Test

@@ -44,7 +44,7 @@ class ReadmeCloneTest {
         long t0 = System.nanoTime();
         String demo = exec(clone, Map.of(), 1200, "bash", "-c", FIRST);
         System.out.printf("README first command (%s): %.0f s%n", FIRST, (System.nanoTime() - t0) / 1e9);
-        assertTrue(demo.matches("(?s).*demo: eval accuracy [01]\\.\\d{3} .*"), demo);
+        assertTrue(demo.matches("(?s).*demo: eval accuracy [01]\\.\\d{3}, F1 [01]\\.\\d{3} on sentiment-eval\\.tsv .*\nverdict: the model .*"), demo);
 
         t0 = System.nanoTime();
         String tests = exec(clone, Map.of("JTUNE_NESTED_CLONE_TEST", "1"), 3600, "bash", "-c", SECOND);

@@ -82,6 +82,15 @@ class TokenCliTest {
         String html = Files.readString(out.resolve("report.html"));
         assertContains(html, "Entities per type");
         assertContains(html, "<tr><th>PER</th>");
+        // per-entity F1 drawn (XChart PNG) for the final evaluation and over the steps
+        var charts = ReportChartsTest.charts(html);
+        for (String id : List.of("per-entity-f1", "metric-entity-f1", "metric-eval_f1", "loss")) {
+            org.junit.jupiter.api.Assertions.assertTrue(charts.containsKey(id), id + " missing from " + charts.keySet());
+            ReportChartsTest.assertDrawn(id, charts.get(id));
+        }
+        assertContains(html, "<tr><th>PER</th><td>" + ConsoleCallback.num(ev.path("eval_PER_precision").asDouble()) + "</td><td>"
+                + ConsoleCallback.num(ev.path("eval_PER_recall").asDouble()) + "</td><td>" + ConsoleCallback.num(ev.path("eval_PER_f1").asDouble())
+                + "</td><td>" + ev.path("eval_PER_number").asInt() + "</td></tr>");
     }
 
     @Test

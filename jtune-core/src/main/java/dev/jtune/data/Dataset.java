@@ -81,7 +81,7 @@ public record Dataset(Path file, List<String> columns, String textColumn, String
             labelCounts().forEach((k, v) -> { if (v > 0) present.add(k); });
             if (present.size() < 2) {
                 throw new JTuneException(name + " column \"" + labelColumn + "\": every example has the same class "
-                        + present + " (" + examples.size() + " examples)",
+                        + present + " (" + examples(examples.size()) + ")",
                         "single-label classification needs at least 2 classes in the training data",
                         "use a file that contains examples of every class; for a numeric target pass --problem-type regression");
             }
@@ -113,8 +113,8 @@ public record Dataset(Path file, List<String> columns, String textColumn, String
             }
             if (inTrain == null || inTrain == 0) {
                 long line = eval.firstLineOf(eval.labelMap.id(e.getKey()));
-                throw new JTuneException(pair + ": class \"" + e.getKey() + "\" occurs in eval (" + e.getValue()
-                        + " examples, first at line " + line + ") but never in train (train classes: "
+                throw new JTuneException(pair + ": class \"" + e.getKey() + "\" occurs in eval (" + examples(e.getValue())
+                        + ", first at line " + line + ") but never in train (train classes: "
                         + present(trainCounts) + ")",
                         "every eval class must be learned from the training data",
                         "fix the label at line " + line + ", or add examples of \"" + e.getKey() + "\" to the training file");
@@ -146,7 +146,7 @@ public record Dataset(Path file, List<String> columns, String textColumn, String
         for (Map.Entry<String, Integer> e : eval.labelCounts().entrySet()) {
             Integer inTrain = trainCounts.get(e.getKey());
             if (e.getValue() > 0 && (inTrain == null || inTrain == 0) && train.labelMap.label2id().containsKey(e.getKey())) {
-                w.add("class \"" + e.getKey() + "\" occurs in eval " + eval.fileName() + " (" + e.getValue() + " examples) but in none of "
+                w.add("class \"" + e.getKey() + "\" occurs in eval " + eval.fileName() + " (" + examples(e.getValue()) + ") but in none of "
                         + (trainNote != null ? trainNote : "the training rows") + " of " + train.fileName()
                         + ": it keeps its place in the label map, but the model cannot learn it, so its eval scores will be low");
             }
@@ -172,4 +172,7 @@ public record Dataset(Path file, List<String> columns, String textColumn, String
     }
 
     private String fileName() { return file == null ? "(in memory)" : file.toString(); }
+
+    /** "1 example", "2 examples". */
+    static String examples(long n) { return n + (n == 1 ? " example" : " examples"); }
 }

@@ -45,6 +45,14 @@ public record LossSelection(ProblemType problemType, String loss, Source source,
      * taken as multi-label (HF would infer single-label and crash in cross-entropy: a documented "Better").
      */
     public static LossSelection select(ProblemType configured, Source configuredSource, int numLabels, LabelKind labels) {
+        return select(configured, configuredSource, numLabels, labels, null);
+    }
+
+    /**
+     * As {@link #select(ProblemType, Source, int, LabelKind)}, with the labels described as the data has them
+     * (e.g. "string labels (neg, pos) mapped to class ids") instead of by their tensor kind ("integer labels").
+     */
+    public static LossSelection select(ProblemType configured, Source configuredSource, int numLabels, LabelKind labels, String labelsInWords) {
         if (configured != null) {
             String why = (configuredSource == Source.CONFIG ? "problem_type \"" + configured.hfName() + "\" is set in config.json"
                     : "problem_type \"" + configured.hfName() + "\" was given explicitly") + "; it wins over inference";
@@ -57,14 +65,14 @@ public record LossSelection(ProblemType problemType, String loss, Source source,
             why = "problem_type regression inferred from num_labels=1 (whatever the label dtype)";
         } else if (labels == LabelKind.CLASS_INDEX) {
             p = ProblemType.SINGLE_LABEL_CLASSIFICATION;
-            why = "problem_type single_label_classification inferred from num_labels=" + numLabels + " and integer labels";
+            why = "problem_type single_label_classification inferred from num_labels=" + numLabels + " and " + (labelsInWords != null ? labelsInWords : "integer labels");
         } else if (labels == LabelKind.INTEGER_MULTI_HOT) {
             p = ProblemType.MULTI_LABEL_CLASSIFICATION;
             why = "problem_type multi_label_classification inferred from num_labels=" + numLabels
                     + " and integer multi-hot label rows (B, " + numLabels + ") (HF would pick cross-entropy and fail)";
         } else {
             p = ProblemType.MULTI_LABEL_CLASSIFICATION;
-            why = "problem_type multi_label_classification inferred from num_labels=" + numLabels + " and non-integer labels";
+            why = "problem_type multi_label_classification inferred from num_labels=" + numLabels + " and " + (labelsInWords != null ? labelsInWords : "non-integer labels");
         }
         return new LossSelection(p, lossName(p), Source.INFERRED, why);
     }

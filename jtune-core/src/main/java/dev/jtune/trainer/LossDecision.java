@@ -28,6 +28,26 @@ import java.util.Map;
 public record LossDecision(LossSelection selection, LossFunction loss, String description, Map<String, Object> details) {
 
     /**
+     * The labels of a data set in words, as the data has them: "integer labels", "string labels (neg, pos) mapped to
+     * class ids", "lists of label names (multi-hot rows)", "multi-hot rows of numbers", "float labels"; null without data.
+     */
+    public static String labelWords(Dataset d) {
+        if (d == null) return null;
+        dev.jtune.data.LabelMap map = d.labelMap();
+        return switch (d.labelKind()) {
+            case CLASS_INDEX -> map == null || TrainingPlan.isNumbered(map) ? "integer labels"
+                    : "string labels (" + names(map.id2label()) + ") mapped to class ids";
+            case MULTI_HOT -> map != null && !TrainingPlan.isNumbered(map) ? "lists of label names (multi-hot rows)" : "multi-hot rows of numbers";
+            case REGRESSION -> "float labels";
+            default -> null;
+        };
+    }
+
+    private static String names(java.util.List<String> names) {
+        return names.size() <= 4 ? String.join(", ", names) : String.join(", ", names.subList(0, 3)) + ", ... " + names.get(names.size() - 1);
+    }
+
+    /**
      * Decides without changing {@code config} (the Trainer records an inferred problem type itself).
      *
      * @param labelled the data whose label column types the labels (train, else eval), or null
@@ -48,7 +68,7 @@ public record LossDecision(LossSelection selection, LossFunction loss, String de
         }
         LossSelection.LabelKind kind = labelled == null || labelled.labelKind() == LabelKind.CLASS_INDEX
                 ? LossSelection.LabelKind.CLASS_INDEX : LossSelection.LabelKind.FLOAT;
-        LossSelection sel = LossSelection.select(config.problemType(), config.problemTypeSource(), config.numLabels(), kind);
+        LossSelection sel = LossSelection.select(config.problemType(), config.problemTypeSource(), config.numLabels(), kind, labelWords(labelled));
         checkDataMatchesProblemType(sel, labelled, config.numLabels());
         LossSpec spec = (lossSpec == null ? LossSpec.none() : lossSpec)
                 .withLabelSmoothing(Math.max(lossSpec == null ? 0 : lossSpec.labelSmoothing(), labelSmoothingFactor));

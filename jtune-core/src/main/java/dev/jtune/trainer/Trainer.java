@@ -63,6 +63,13 @@ public class Trainer {
     private final boolean labelAllTokens;
     private LossSelection resolvedSelection;
     private final ProcessGroupContext distributed;
+    private Evaluation lastEvaluation;
+
+    /**
+     * One evaluation of the eval set during or after training: the step whose weights it scored, the predictions
+     * with their labels, and the metrics.
+     */
+    public record Evaluation(int step, dev.jtune.metrics.EvalPrediction prediction, Map<String, Double> metrics) {}
 
     protected Trainer(Builder b) {
         this.model = b.model;
@@ -273,10 +280,49 @@ public class Trainer {
         resolveLoss();
         var r = EvaluationLoop.run(this, f, prefix, metricsFor());
         Map<String, Double> m = new java.util.LinkedHashMap<>(r.metrics());
+        lastEvaluation = new Evaluation(state.globalStep(), r.prediction(), java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(r.metrics())));
         if (state.epoch() != null) m.put("epoch", state.epoch());
         state.appendLog(m);
         callbacks.onEvaluate(args, state, control, m);
         return m;
+    }
+
+    /** The last evaluation of the eval set ({@link #evaluate()} or during training); null before the first. */
+    public Evaluation lastEvaluation() { return lastEvaluation; }
+
+    /**
+     * The step whose weights the model holds after training: the best checkpoint's when {@code load_best_model_at_end}
+     * loaded it, else the last step.
+     */
+    public int weightsStep() {
+        return args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null && state.bestGlobalStep() != null
+                ? state.bestGlobalStep() : state.globalStep();
+    }
+
+    /**
+     * The evaluation of the weights the model holds now: the last evaluation when it scored exactly these weights
+     * (same step, nothing trained or loaded since), else a new {@link #evaluate()}.
+     */
+    public Evaluation finalEvaluation() {
+        int step = weightsStep();
+        if (lastEvaluation != null && lastEvaluation.step() == step && step == state.globalStep()) return lastEvaluation;
+        evaluate();
+        lastEvaluation = new Evaluation(step, lastEvaluation.prediction(), lastEvaluation.metrics());
+        return lastEvaluation;
+    }
+
+    /**
+     * What the last evaluation shows per class, label or entity type ({@link dev.jtune.metrics.EvalBreakdown}), with
+     * the class names of {@code id2label} and, for multi-label heads, the decision thresholds now in force (calibrated
+     * ones after {@link #calibrateThresholds}); null without a labelled evaluation.
+     */
+    public dev.jtune.metrics.EvalBreakdown lastEvalBreakdown() {
+        if (lastEvaluation == null) return null;
+        if (model.isTokenClassification()) return dev.jtune.metrics.EvalBreakdown.entities(lastEvaluation.metrics(), "eval");
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < model.config().numLabels(); i++) names.add(model.config().id2label().getOrDefault(i, String.valueOf(i)));
+        double[] th = model.config().problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION ? decisionThresholds().values() : null;
+        return dev.jtune.metrics.EvalBreakdown.of(lastEvaluation.prediction(), names, th);
     }
 
     /** Whether a step with a NaN or infinite loss is skipped (true) or stops training with an error (false, default). */

@@ -122,6 +122,8 @@ final class TrainingLoop {
             var restored = CheckpointIO.load(resumeFrom, model, opt, args, train.dataset(), worldSize());
             state = restored.getKey();
             loop = restored.getValue();
+            // the run's length is this run's (HF init_training_references): a resume with a larger max_steps trains on
+            state.maxSteps(total).numTrainEpochs(numEpochs);
             LOG.log(System.Logger.Level.INFO, "resuming from " + resumeFrom + " at global step " + state.globalStep());
         }
         trainer.state(state);

@@ -227,7 +227,7 @@ public final class TrainingPlan {
 
         // 3. problem type and loss, exactly as the Trainer decides them
         LossSelection.LabelKind kind = train.labelKind() == LabelKind.CLASS_INDEX ? LossSelection.LabelKind.CLASS_INDEX : LossSelection.LabelKind.FLOAT;
-        this.selection = LossSelection.select(config.problemType(), config.problemTypeSource(), config.numLabels(), kind);
+        this.selection = LossSelection.select(config.problemType(), config.problemTypeSource(), config.numLabels(), kind, LossDecision.labelWords(train));
         LossDecision d = null;
         try {
             d = LossDecision.decide(config, train, train, b.lossSpec, b.labelSmoothingFactor, b.lossFunction);

@@ -160,7 +160,7 @@ class TrainerBehaviourTest {
         assertTrue(t2.lossDescription().contains("CrossEntropyLoss(mean, ignore_index=-100, class weights [1.0, 2.0, 3.0])"), t2.lossDescription());
         // 3. by default the model's own loss, explained
         Trainer t3 = trainer(model(), a).build();
-        assertEquals("problem_type single_label_classification inferred from num_labels=3 and integer labels → "
+        assertEquals("problem_type single_label_classification inferred from num_labels=3 and string labels (negative, neutral, positive) mapped to class ids → "
                 + "CrossEntropyLoss(mean, ignore_index=-100) (the model's own loss)", t3.lossDescription());
         // 4. a subclass override beats everything
         called.clear();
