@@ -17,4 +17,9 @@ public final class BertAttention extends Module {
     public Tensor forward(Tensor hidden, Tensor extendedMask) {
         return output.forward(self.forward(hidden, extendedMask), hidden);
     }
+
+    /** The packed inference path: hidden (T, H) real tokens at flat positions {@code index} of (B, L) -> (T, H). */
+    Tensor forwardPacked(Tensor hidden, Tensor extendedMask, Tensor index, long b, long l) {
+        return output.forward(self.forwardPacked(hidden, extendedMask, index, b, l), hidden);
+    }
 }

@@ -23,6 +23,7 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     public BertForSequenceClassification(BertConfig config) {
         this.config = config;
         bert = register_module("bert", new BertModel(config, true));
+        bert.skipPaddingInInference(true); // the head reads the first token only
         classifier = register_module("classifier", Nn.linear(config.hiddenSize, config.numLabels()));
         initWeights(config.initializerRange, config.padTokenId);
     }

@@ -20,4 +20,13 @@ public final class BertLayer extends Module {
         Tensor attentionOutput = attention.forward(hidden, extendedMask);
         return output.forward(intermediate.forward(attentionOutput), attentionOutput);
     }
+
+    /**
+     * The packed inference path: hidden (T, H) real tokens at flat positions {@code index} of (B, L) -> (T, H). Every
+     * part but attention works token by token, so it runs on the T real tokens only.
+     */
+    Tensor forwardPacked(Tensor hidden, Tensor extendedMask, Tensor index, long b, long l) {
+        Tensor attentionOutput = attention.forwardPacked(hidden, extendedMask, index, b, l);
+        return output.forward(intermediate.forward(attentionOutput), attentionOutput);
+    }
 }
