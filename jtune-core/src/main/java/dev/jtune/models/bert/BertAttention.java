@@ -22,4 +22,9 @@ public final class BertAttention extends Module {
     Tensor forwardPacked(Tensor hidden, Tensor extendedMask, Tensor index, long b, long l) {
         return output.forward(self.forwardPacked(hidden, extendedMask, index, b, l), hidden);
     }
+
+    /** The first tokens only: hidden (T, H), {@code first} (B) their rows in it -> (B, H). */
+    Tensor forwardPackedFirstTokens(Tensor hidden, Tensor extendedMask, Tensor index, Tensor first, long b, long l) {
+        return output.forward(self.forwardPackedFirstTokens(hidden, extendedMask, index, b, l), hidden.index_select(0, first));
+    }
 }

@@ -37,11 +37,25 @@ public final class BertEncoder extends Module {
      * the tokens are padding): see jtune-bench/RESULTS.md.
      */
     public Tensor forwardPacked(Tensor hidden, Tensor extendedMask, Tensor index) {
+        return forwardPacked(hidden, extendedMask, index, null);
+    }
+
+    /**
+     * As {@link #forwardPacked(Tensor, Tensor, Tensor)}; with {@code first} (B: the rows of {@code index} that hold
+     * each row's first token), the last layer computes the first tokens only (its keys and values from every real
+     * token): the output then holds each row's first token and zeros elsewhere. For heads that read nothing else
+     * (BERT's pooler); the last layer's feed-forward and output projection shrink from T rows to B.
+     */
+    public Tensor forwardPacked(Tensor hidden, Tensor extendedMask, Tensor index, Tensor first) {
         long b = hidden.size(0), l = hidden.size(1), h = hidden.size(2);
         Tensor x = hidden.reshape(new long[] {b * l, h}).index_select(0, index); // (T, H)
-        for (BertLayer layer : layers) x = layer.forwardPacked(x, extendedMask, index, b, l);
-        return torch.zeros(new long[] {b * l, h}, new org.bytedeco.pytorch.TensorOptions(x.scalar_type()))
-                .index_copy(0, index, x).view(b, l, h);
+        int last = first == null ? layers.size() : layers.size() - 1;
+        for (int i = 0; i < last; i++) x = layers.get(i).forwardPacked(x, extendedMask, index, b, l);
+        org.bytedeco.pytorch.TensorOptions o = new org.bytedeco.pytorch.TensorOptions(x.scalar_type());
+        if (first == null) return torch.zeros(new long[] {b * l, h}, o).index_copy(0, index, x).view(b, l, h);
+        Tensor cls = layers.get(last).forwardPackedFirstTokens(x, extendedMask, index, first, b, l); // (B, H)
+        Tensor rowStarts = index.index_select(0, first); // (B) flat positions r * L
+        return torch.zeros(new long[] {b * l, h}, o).index_copy(0, rowStarts, cls).view(b, l, h);
     }
 
     public void setAttentionImplementation(AttentionImplementation impl) {

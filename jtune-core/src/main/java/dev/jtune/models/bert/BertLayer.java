@@ -29,4 +29,10 @@ public final class BertLayer extends Module {
         Tensor attentionOutput = attention.forwardPacked(hidden, extendedMask, index, b, l);
         return output.forward(intermediate.forward(attentionOutput), attentionOutput);
     }
+
+    /** The last layer when only the first token's output is read: (T, H) -> (B, H), the first token of each row. */
+    Tensor forwardPackedFirstTokens(Tensor hidden, Tensor extendedMask, Tensor index, Tensor first, long b, long l) {
+        Tensor attentionOutput = attention.forwardPackedFirstTokens(hidden, extendedMask, index, first, b, l);
+        return output.forward(intermediate.forward(attentionOutput), attentionOutput);
+    }
 }

@@ -78,7 +78,8 @@ public final class BertModel extends PreTrainedModel {
         Tensor extended = extendedAttentionMask(mask); // (B, 1, 1, L)
         Tensor hidden = embeddings.forward(inputIds, tokenTypeIds); // (B, L, H)
         Tensor packed = packedIndex(mask);
-        hidden = packed != null ? encoder.forwardPacked(hidden, extended, packed) : encoder.forward(hidden, extended); // (B, L, H)
+        hidden = packed == null ? encoder.forward(hidden, extended)
+                : encoder.forwardPacked(hidden, extended, packed, firstTokenRows(packed, mask)); // (B, L, H)
         Tensor pooled = pooler != null ? pooler.forward(hidden) : null; // (B, H)
         return new Output(hidden, pooled);
     }
@@ -94,7 +95,30 @@ public final class BertModel extends PreTrainedModel {
             return null;
         }
         Tensor index = mask.reshape(new long[] {-1}).nonzero().squeeze(1); // (T)
-        return index.size(0) == mask.numel() ? null : index;
+        return index.size(0) == mask.numel() && !firstTokenOnlyInInference ? null : index;
+    }
+
+    /**
+     * With {@link #firstTokenOnlyInInference}: the rows of {@code index} that hold each row's first token (B), or
+     * null when some row's first token is padding (then every token is computed).
+     */
+    private Tensor firstTokenRows(Tensor index, Tensor mask) {
+        if (!firstTokenOnlyInInference || "false".equals(System.getProperty("jtune.firstTokenInference"))) return null;
+        long l = mask.size(1);
+        Tensor first = index.remainder(Nn.scalar(l)).eq(Nn.scalar(0)).nonzero().squeeze(1); // (≤ B)
+        return first.size(0) == mask.size(0) ? first : null;
+    }
+
+    private boolean firstTokenOnlyInInference;
+
+    /**
+     * In inference, also computes only each row's first token in the last layer ({@link BertEncoder#forwardPacked}
+     * with first tokens): for heads that read the first token alone (BERT's pooler). The last hidden state then holds
+     * the first tokens and zeros elsewhere. Implies {@link #skipPaddingInInference}.
+     */
+    public void firstTokenOnlyInInference(boolean on) {
+        firstTokenOnlyInInference = on;
+        if (on) skipPaddingInInference = true;
     }
 
     private boolean skipPaddingInInference;

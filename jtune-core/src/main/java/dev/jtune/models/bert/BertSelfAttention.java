@@ -53,6 +53,18 @@ public final class BertSelfAttention extends Module {
         return attend(full, extendedMask).view(b * l, h).index_select(0, index); // (T, H)
     }
 
+    /**
+     * As {@link #forwardPacked}, but only the first token of each row attends (its keys and values still come from
+     * every real token): the context of the B first tokens, (B, H). For the last layer under a head that reads only
+     * the first token.
+     */
+    Tensor forwardPackedFirstTokens(Tensor hidden, Tensor extendedMask, Tensor index, long b, long l) {
+        Tensor qkv = qkv(hidden); // (T, 3H)
+        Tensor full = torch.zeros(new long[] {b * l, qkv.size(1)}, new org.bytedeco.pytorch.TensorOptions(qkv.scalar_type()))
+                .index_copy(0, index, qkv).view(b, l, qkv.size(1)); // (B, L, 3H)
+        return attend(full, extendedMask, true).view(b, (long) numHeads * headSize); // (B, H)
+    }
+
     /** (..., H) -> (..., 3H): query, key and value side by side. */
     private Tensor qkv(Tensor hidden) {
         // HF runs query, key and value as three Linears. Here they are one GEMM over the three weights stacked
@@ -67,9 +79,16 @@ public final class BertSelfAttention extends Module {
 
     /** qkv (B, L, 3H), extendedMask (B, 1, 1, L) additive -> context (B, L, H). */
     private Tensor attend(Tensor qkv, Tensor extendedMask) {
-        long b = qkv.size(0), l = qkv.size(1), h = (long) numHeads * headSize;
+        return attend(qkv, extendedMask, false);
+    }
+
+    /** As {@link #attend(Tensor, Tensor)}; {@code firstOnly}: the first token's query only -> context (B, 1, H). */
+    private Tensor attend(Tensor qkv, Tensor extendedMask, boolean firstOnly) {
+        long b = qkv.size(0), h = (long) numHeads * headSize;
         TensorVector parts = qkv.split(h, -1); // one backward node that concatenates the three gradients
         Tensor q = splitHeads(parts.get(0)); // (B, heads, L, d)
+        if (firstOnly) q = q.narrow(2, 0, 1); // (B, heads, 1, d)
+        long l = q.size(2);
         Tensor k = splitHeads(parts.get(1)); // (B, heads, L, d)
         Tensor v = splitHeads(parts.get(2)); // (B, heads, L, d)
         Tensor context;

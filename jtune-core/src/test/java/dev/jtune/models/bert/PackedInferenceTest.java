@@ -63,6 +63,34 @@ class PackedInferenceTest {
     }
 
     @Test
+    void firstTokenOnlyGivesTheSameFirstTokensAndPooledOutput() {
+        BertModel m = model();
+        m.eval();
+        float[][] padded = run(m, false);
+        m.firstTokenOnlyInInference(true);
+        float[][] first = run(m, true);
+        int h = 32, l = 6;
+        for (int p = 0; p < MASK.length; p++) {
+            for (int c = 0; c < h; c++) {
+                float want = p % l == 0 ? padded[0][p * h + c] : 0f;
+                assertEquals(want, first[0][p * h + c], 1e-5, "position " + p + " channel " + c);
+            }
+        }
+        for (int i = 0; i < padded[1].length; i++) assertEquals(padded[1][i], first[1][i], 1e-5, "pooled " + i);
+        // a batch without padding takes the first-token path too (and gives the same first tokens)
+        System.setProperty(PROP, "true");
+        long[] ids = {2, 11, 12, 3, 2, 21, 22, 3};
+        float[] a, b;
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            a = Torch.toFloatArray(m.forward(Torch.longs(ids, 2, 4), null, null).pooledOutput());
+            m.firstTokenOnlyInInference(false);
+            m.skipPaddingInInference(false);
+            b = Torch.toFloatArray(m.forward(Torch.longs(ids, 2, 4), null, null).pooledOutput());
+        }
+        for (int i = 0; i < a.length; i++) assertEquals(b[i], a[i], 1e-5, "unpadded pooled " + i);
+    }
+
+    @Test
     void offUnlessTheHeadAsksForIt() {
         BertModel m = model();
         m.skipPaddingInInference(false); // token heads: HF's values at padded positions are part of the output
