@@ -41,8 +41,8 @@ import java.util.SplittableRandom;
  * tokenizer) and padding. jtune's side runs encoder + pooler + classifier and decodes probabilities (its built-in
  * folder has no trained head: the head is a 384×384 pooler and a 384×2 classifier on the first token, under 0.1% of
  * the FLOPs); the ONNX graph has no classifier, so ONNX Runtime's side ends at the last hidden state (copied out to
- * Java, as a caller would). The encoders are compared directly: jtune's last hidden state against ONNX Runtime's on
- * the same batches, max |Δ| over the unpadded positions.
+ * Java, as a caller would). The encoders are compared directly: jtune's last hidden state (the padded path, which
+ * computes every token) against ONNX Runtime's on the same batches, max |Δ| over the unpadded positions.
  *
  * <p>Workloads: 64 sentences truncated to 128 tokens (one batch of 64, no padding), and SST-2 phrases (dynamic
  * length, batches of 32). ONNX Runtime runs the batches in input order (what a caller would write) and also sorted
@@ -194,6 +194,9 @@ final class OrtPredict {
         boolean wasTraining = m.is_training();
         m.eval();
         float[] mine;
+        // every token's state: the padded path (predict's fast path computes the first tokens only in the last layer)
+        String packed = System.getProperty("jtune.packedInference");
+        System.setProperty("jtune.packedInference", "false");
         try (PointerScope scope = new PointerScope(); InferenceMode g = new InferenceMode()) {
             long[] shape = b.shape();
             Tensor ids = Torch.longs(b.flatInputIds(), shape[0], shape[1]);
@@ -202,6 +205,8 @@ final class OrtPredict {
             mine = Torch.toFloatArray(m.bert().forward(ids, mask, types).lastHiddenState().contiguous());
         } finally {
             m.train(wasTraining);
+            if (packed == null) System.clearProperty("jtune.packedInference");
+            else System.setProperty("jtune.packedInference", packed);
         }
         long[] mask = b.flatAttentionMask();
         int hidden = ref.length / mask.length;
