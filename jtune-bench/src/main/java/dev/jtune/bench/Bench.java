@@ -45,6 +45,7 @@ public final class Bench {
     private final List<Map<String, Object>> rssSamples = new ArrayList<>();
     private double tokenizeSeconds = Double.NaN;
     private List<Families.Result> families = List.of();
+    private List<OrtPredict.Row> ort = List.of();
 
     private Bench(Options o) { this.o = o; }
 
@@ -124,6 +125,7 @@ public final class Bench {
         }
         if (o.custom != null) custom();
         Report.print(results, gemms, tokenizeSeconds);
+        OrtPredict.print(ort);
         if (o.json != null) {
             Map<String, Object> root = Report.json(results, gemms, tokenizeSeconds, rssSamples);
             root.put("options", Map.of("quick", o.quick, "only", o.only, "steps", o.steps, "warmup", o.warmup));
@@ -131,6 +133,7 @@ public final class Bench {
             root.put("allocator", Engine.allocator().toString());
             if (!Reference.RUNS.isEmpty()) root.put("reference_runs", Reference.RUNS);
             if (!families.isEmpty()) root.put("families", families);
+            if (!ort.isEmpty()) root.put("predict_vs_onnxruntime", ort.stream().map(OrtPredict.Row::json).toList());
             Path parent = o.json.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o.json.toFile(), root);
@@ -202,6 +205,13 @@ public final class Bench {
     }
 
     private void predict() {
+        System.out.println("predict, jtune predict's code (dev.jtune.inference.Predictor) against ONNX Runtime, fp32:");
+        try {
+            Path shared = Path.of(System.getProperty("jtune.shared", "../shared"));
+            ort = OrtPredict.run(shared.resolve("data/sst2-train-4k.tsv"), o.warmup, o.steps, o.quick);
+        } catch (IOException | ai.onnxruntime.OrtException e) {
+            System.out.println("  ONNX Runtime comparison failed: " + e);
+        }
         System.out.println("predict (64x128, eval mode, no grad):");
         Shape s = Shape.MINILM;
         List<AttentionImplementation> paths = o.quick || o.attention != null ? List.of()

@@ -77,6 +77,7 @@ public class JTune implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        dev.jtune.io.StartupTrace.mark("JVM started, main() entered");
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("java.awt.headless", "true");
         // before any libtorch class loads: DJL offline, JavaCPP's natives first, MKL as the fp32 BLAS (JTUNE_BLAS)
@@ -91,6 +92,8 @@ public class JTune implements Callable<Integer> {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = run(args, out, err);
+        dev.jtune.io.StartupTrace.mark("results written");
+        dev.jtune.io.StartupTrace.print(System.err);
         System.exit(code);
     }
 }

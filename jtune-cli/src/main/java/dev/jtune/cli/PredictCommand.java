@@ -107,9 +107,11 @@ public class PredictCommand implements Callable<Integer> {
         po.problemType = inference.problemType;
         try (SavedModel m = SavedModel.load(model, po.problemType(), err)) {
             Dataset d = m.read(inputFile(), data, err);
+            dev.jtune.io.StartupTrace.mark("input read");
             if (d.size() == 0) throw new JTuneException(input + " has no rows", "predict needs at least one row", "check the file");
             var trainer = m.trainer(d, inference.batchSize, m.maxLength(inference.maxLength, err), inference.threshold, progressLines(err));
             PredictionOutput p = trainer.predict(d);
+            dev.jtune.io.StartupTrace.mark("predictions (tokenize + forward)");
             PretrainedConfig cfg = m.config();
             DecisionThresholds decisions = trainer.decisionThresholds();
             double[] th = decisions.values();

@@ -229,7 +229,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             out.println("Loss: " + trainer.lossDescription());
             trainer.checkMetricForBestModel();
             out.println("Training: " + describe(args, train, worldSize) + (resume == null ? "" : ", resuming from " + resume));
-            out.println("Engine: " + dev.jtune.torch.Engine.describe());
+            out.println("Engine: " + dev.jtune.torch.Engine.describe() + ", " + dev.jtune.torch.EngineChoices.forRun(args.bf16()).describe());
             out.flush();
 
             // 2. Train (checkpoints are written atomically by the Trainer), evaluate, save.

@@ -63,18 +63,45 @@ public final class Predictor implements AutoCloseable {
      * says otherwise.
      */
     public static Predictor load(Path dir, ProblemType forced) {
-        PretrainedConfig cfg = AutoConfig.fromPretrained(dir, FromPretrainedOptions.defaults());
-        ProblemType p = forced != null ? forced : cfg.problemType() != null ? null
-                : cfg.numLabels() == 1 ? ProblemType.REGRESSION : ProblemType.SINGLE_LABEL_CLASSIFICATION;
-        SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(dir,
-                FromPretrainedOptions.builder().problemType(p).build());
+        // the tokenizer (DJL's native library, tokenizer.json) loads on another thread while libtorch and the weights
+        // load here: they share nothing, and start-up is the sum of both otherwise
+        dev.jtune.torch.Engine.configureNatives();
+        java.util.concurrent.CompletableFuture<PreTrainedTokenizer> tokenizer =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> AutoTokenizer.fromPretrained(dir), Predictor::startDaemon);
+        SequenceClassificationModel model;
+        try {
+            dev.jtune.torch.Engine.init();
+            dev.jtune.io.StartupTrace.mark("libtorch + MKL loaded (Engine.init)");
+            PretrainedConfig cfg = AutoConfig.fromPretrained(dir, FromPretrainedOptions.defaults());
+            ProblemType p = forced != null ? forced : cfg.problemType() != null ? null
+                    : cfg.numLabels() == 1 ? ProblemType.REGRESSION : ProblemType.SINGLE_LABEL_CLASSIFICATION;
+            model = AutoModelForSequenceClassification.fromPretrained(dir, FromPretrainedOptions.builder().problemType(p).build());
+        } catch (RuntimeException | Error e) {
+            tokenizer.thenAccept(PreTrainedTokenizer::close); // the model's error is the one reported
+            throw e;
+        }
         List<String> warnings = new ArrayList<>(model.loadReport().warnings());
         if (!model.loadReport().newlyInitialized().isEmpty()) {
             warnings.add(dir + " has no trained classification head (newly initialized: "
                     + model.loadReport().newlyInitialized() + "): its outputs are random; train it first");
         }
-        PreTrainedTokenizer tok = AutoTokenizer.fromPretrained(dir);
+        dev.jtune.io.StartupTrace.mark("model loaded (config + weights)");
+        PreTrainedTokenizer tok;
+        try {
+            tok = tokenizer.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
+        dev.jtune.io.StartupTrace.mark("tokenizer ready (loaded beside the model)");
         return new Predictor(dir, model, tok, warnings);
+    }
+
+    private static void startDaemon(Runnable r) {
+        Thread t = new Thread(r, "jtune-tokenizer-load");
+        t.setDaemon(true);
+        t.start();
     }
 
     public Path dir() { return dir; }

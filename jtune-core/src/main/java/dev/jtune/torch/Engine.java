@@ -52,6 +52,9 @@ public final class Engine {
         boolean jemalloc = jemallocLoaded();
         allocator = jemalloc ? Allocator.JEMALLOC
                 : mallocChoice != MallocChoice.DEFAULT && tuneMalloc() ? Allocator.GLIBC_TUNED : Allocator.GLIBC_DEFAULTS;
+        // the load sample (below) spans loading libtorch, which takes longer than the sample needs: no extra wait
+        CpuSample before = threadsGiven() ? null : CpuSample.now();
+        long sampleStart = System.nanoTime();
         org.bytedeco.javacpp.Loader.load(torch.class);
         blas = loadedBlas();
         if (alreadyLoaded && mklOnClasspath() && !"MKL".equals(blas) && blasChoice() != BlasChoice.OPENBLAS) {
@@ -64,11 +67,13 @@ public final class Engine {
         if (!threadsGiven()) {
             // a machine already busy with another program: libtorch's and MKL's spinning workers then fight it for the
             // cores (measured on 2 cores beside one busy process: fp32 MiniLM 5.5 s/step with 2 threads, 3.3 s with 1)
-            CpuSample before = CpuSample.now();
-            try {
-                Thread.sleep(150);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            long waitMs = 150 - (System.nanoTime() - sampleStart) / 1_000_000;
+            if (waitMs > 0) {
+                try {
+                    Thread.sleep(waitMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             double others = CpuSample.now().othersBusyCores(before);
             int fitted = threadsForLoad(threads, others);
@@ -89,7 +94,19 @@ public final class Engine {
      * Sets the system properties that must precede the first native load (DJL offline, JavaCPP's own natives first,
      * the BLAS choice) without loading anything: cheap, idempotent, for a {@code main} to call first.
      */
-    public static synchronized void configureNatives() {
+    public static void configureNatives() {
+        // without the lock once done: a thread loading the tokenizer beside Engine.init must not wait for libtorch
+        if (nativesConfigured) return;
+        synchronized (Engine.class) {
+            if (nativesConfigured) return;
+            configureNativesLocked();
+            nativesConfigured = true;
+        }
+    }
+
+    private static volatile boolean nativesConfigured;
+
+    private static void configureNativesLocked() {
         // a bad JTUNE_MALLOC is reported here, at the entry point (JTune.main), not from a static initialiser
         if (mallocChoice() == MallocChoice.JEMALLOC && !jemallocLoaded()) {
             throw new dev.jtune.JTuneException("JTUNE_MALLOC / -Djtune.malloc is 'jemalloc' but this process does not run on jemalloc",

@@ -1,5 +1,6 @@
 /**
- * libtorch set-up and helpers: {@link dev.jtune.torch.Engine} (natives, BLAS, threads, malloc), {@link dev.jtune.torch.Torch}
+ * libtorch set-up and helpers: {@link dev.jtune.torch.Engine} (natives, BLAS, threads, malloc),
+ * {@link dev.jtune.torch.EngineChoices} (the per-machine probe that decides the attention path, cached), {@link dev.jtune.torch.Torch}
  * (tensors from and to Java arrays), {@link dev.jtune.torch.Dropout} (jtune's fast dropout), and the modules every
  * family builds with ({@link dev.jtune.torch.Nn}, {@link dev.jtune.torch.Embedding}). Reading order: Engine, Torch, Nn.
  */

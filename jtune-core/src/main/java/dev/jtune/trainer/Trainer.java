@@ -251,6 +251,8 @@ public class Trainer {
             if (isMainProcess()) OutputDir.removeLeftovers(Path.of(args.outputDir()));
             resolveLoss();
             checkMetricForBestModel();
+            // the engine choices (attention path) measured on this machine, or read from its cache: once per process
+            LOG.log(System.Logger.Level.INFO, "engine: " + dev.jtune.torch.EngineChoices.forRun(args.bf16()).describe());
             return new TrainingLoop(this).run(checkpoint);
         } catch (RuntimeException e) {
             // data parallel: this rank's own error is left in the store, so the other ranks' message names it

@@ -17,4 +17,14 @@ public final class BertAttention extends Module {
     public Tensor forward(Tensor hidden, Tensor extendedMask) {
         return output.forward(self.forward(hidden, extendedMask), hidden);
     }
+
+    /** The packed inference path: hidden (T, H) real tokens at flat positions {@code index} of (B, L) -> (T, H). */
+    Tensor forwardPacked(Tensor hidden, Tensor extendedMask, Tensor index, long b, long l) {
+        return output.forward(self.forwardPacked(hidden, extendedMask, index, b, l), hidden);
+    }
+
+    /** The first tokens only: hidden (T, H), {@code first} (B) their rows in it -> (B, H). */
+    Tensor forwardPackedFirstTokens(Tensor hidden, Tensor extendedMask, Tensor index, Tensor first, long b, long l) {
+        return output.forward(self.forwardPackedFirstTokens(hidden, extendedMask, index, b, l), hidden.index_select(0, first));
+    }
 }

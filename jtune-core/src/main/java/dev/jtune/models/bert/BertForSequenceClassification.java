@@ -24,6 +24,9 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     public BertForSequenceClassification(BertConfig config) {
         this.config = config;
         bert = register_module("bert", new BertModel(config, true));
+        // the head reads the pooled first token only: inference skips the padding, and the last layer computes the
+        // first tokens alone (the last hidden state then holds them and zeros elsewhere)
+        bert.firstTokenOnlyInInference(true);
         classifier = register_module("classifier", Nn.linear(config.hiddenSize, config.numLabels()));
         initWeights(config.initializerRange, config.padTokenId);
     }

@@ -81,10 +81,59 @@ public final class BertModel extends PreTrainedModel {
         Tensor mask = attentionMask == null ? torch.ones_like(inputIds) : attentionMask;
         Tensor extended = extendedAttentionMask(mask); // (B, 1, 1, L)
         Tensor hidden = embeddings.forward(inputIds, tokenTypeIds); // (B, L, H)
-        hidden = encoder.forward(hidden, extended); // (B, L, H)
+        Tensor packed = packedIndex(mask);
+        hidden = packed == null ? encoder.forward(hidden, extended)
+                : encoder.forwardPacked(hidden, extended, packed, firstTokenRows(packed, mask)); // (B, L, H)
         Tensor pooled = pooler != null ? pooler.forward(hidden) : null; // (B, H)
         return new Output(hidden, pooled);
     }
+
+    /**
+     * For inference (eval mode, no gradient) on a batch with padding, when the head reads no padded position
+     * ({@link #skipPaddingInInference}): the flat positions of the real tokens (T), so
+     * that the encoder skips the padding ({@link BertEncoder#forwardPacked}); null otherwise (training, autograd, or
+     * no padding). {@code -Djtune.packedInference=false} turns it off (for comparison).
+     */
+    Tensor packedIndex(Tensor mask) {
+        if (!skipPaddingInInference || is_training() || org.bytedeco.pytorch.GradMode.is_enabled() || "false".equals(System.getProperty("jtune.packedInference"))) {
+            return null;
+        }
+        Tensor index = mask.reshape(new long[] {-1}).nonzero().squeeze(1); // (T)
+        return index.size(0) == mask.numel() && !firstTokenOnlyInInference ? null : index;
+    }
+
+    /**
+     * With {@link #firstTokenOnlyInInference}: the rows of {@code index} that hold each row's first token (B), or
+     * null when some row's first token is padding (then every token is computed).
+     */
+    private Tensor firstTokenRows(Tensor index, Tensor mask) {
+        if (!firstTokenOnlyInInference || "false".equals(System.getProperty("jtune.firstTokenInference"))) return null;
+        long l = mask.size(1);
+        Tensor first = index.remainder(Nn.scalar(l)).eq(Nn.scalar(0)).nonzero().squeeze(1); // (≤ B)
+        return first.size(0) == mask.size(0) ? first : null;
+    }
+
+    private boolean firstTokenOnlyInInference;
+
+    /**
+     * In inference, also computes only each row's first token in the last layer ({@link BertEncoder#forwardPacked}
+     * with first tokens): for heads that read the first token alone (BERT's pooler). The last hidden state then holds
+     * the first tokens and zeros elsewhere. Implies {@link #skipPaddingInInference}.
+     */
+    public void firstTokenOnlyInInference(boolean on) {
+        firstTokenOnlyInInference = on;
+        if (on) skipPaddingInInference = true;
+    }
+
+    private boolean skipPaddingInInference;
+
+    /**
+     * Lets inference skip the padding ({@link BertEncoder#forwardPacked}): for heads that read only real tokens (the
+     * sequence-classification head reads the first). The last hidden state then holds zeros at padded positions,
+     * where HF has values computed from the pad embedding; token heads keep HF's values there (their logits at
+     * padded positions are part of HF's output), so they leave this off.
+     */
+    public void skipPaddingInInference(boolean on) { skipPaddingInInference = on; }
 
     /** (B, L) 0/1 -> (B, 1, 1, L) additive: {@code (1 - mask) * float32_min}. */
     public static Tensor extendedAttentionMask(Tensor mask) {

@@ -53,11 +53,10 @@ public final class DistilBertMultiHeadSelfAttention extends Module {
         Tensor k = splitHeads(parts.get(1)); // (B, heads, L, d)
         Tensor v = splitHeads(parts.get(2)); // (B, heads, L, d)
         Tensor context;
-        // AUTO picks as BERT does (measured there): fused SDPA without a backward and for fp32 training without
+        // AUTO picks as BERT does (the engine probe's choice, else the rule measured there): fused SDPA without a backward and for fp32 training without
         // attention dropout; eager for bf16 training and with attention dropout. Both equal HF's eager numbers.
         boolean attentionDropout = is_training() && dropoutProb > 0;
-        boolean sdpa = implementation == AttentionImplementation.SDPA || (implementation == AttentionImplementation.AUTO
-                && (!q.requires_grad() || (q.scalar_type().value == torch.ScalarType.Float.value && !attentionDropout)));
+        boolean sdpa = implementation.useSdpa(q.requires_grad(), q.scalar_type().value != torch.ScalarType.Float.value, attentionDropout);
         if (sdpa) {
             context = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(extendedMask), is_training() ? dropoutProb : 0.0,
                     false, new DoubleOptional(1.0 / Math.sqrt(headSize)), false); // (B, heads, L, d)

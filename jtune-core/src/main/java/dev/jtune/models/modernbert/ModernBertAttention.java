@@ -58,9 +58,8 @@ public final class ModernBertAttention extends Module {
         Tensor k = ModernBertRotaryEmbedding.apply(splitHeads(qkv.get(1)), cos, sin); // (B, heads, L, d)
         Tensor v = splitHeads(qkv.get(2)); // (B, heads, L, d)
         boolean attentionDropout = is_training() && dropoutProb > 0;
-        // AUTO as for BERT: the fused kernel when no backward follows and for fp32 training without attention dropout
-        boolean sdpa = implementation == AttentionImplementation.SDPA || (implementation == AttentionImplementation.AUTO
-                && (!q.requires_grad() || (q.scalar_type().value == torch.ScalarType.Float.value && !attentionDropout)));
+        // AUTO as for BERT (the engine probe's choice, else): the fused kernel when no backward follows and for fp32 training without attention dropout
+        boolean sdpa = implementation.useSdpa(q.requires_grad(), q.scalar_type().value != torch.ScalarType.Float.value, attentionDropout);
         Tensor context;
         if (sdpa) {
             context = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(maskIn(mask, q)),
