@@ -53,6 +53,7 @@ public final class Predictor implements AutoCloseable {
     private Predictor(Path dir, SequenceClassificationModel model, PreTrainedTokenizer tokenizer, List<String> warnings) {
         this.dir = dir;
         this.model = model;
+        model.logitsOnlyInference(true); // predict reads the logits only
         this.tokenizer = tokenizer;
         this.warnings = List.copyOf(warnings);
     }

@@ -52,6 +52,13 @@ public abstract class TaskModel extends PreTrainedModel {
         return super.isDroppedKey(key) || layout().isOtherTaskKey(key) || layout().isUnusedKey(key) || isOtherHeadKey(key);
     }
 
+    /**
+     * Inference that reads only the logits ({@code jtune predict}, evaluation): a family may then skip work whose
+     * results only the hidden states would show (BERT: the padding, and every token but the first in the last layer).
+     * Off by default, so that a forward returns HF's full last hidden state; logits are the same either way.
+     */
+    public void logitsOnlyInference(boolean on) {}
+
     /** True for a {@code *ForTokenClassification} head: logits (B, L, C) and labels (B, L). */
     public boolean isTokenClassification() { return false; }
 

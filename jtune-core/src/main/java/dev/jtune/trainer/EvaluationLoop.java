@@ -33,6 +33,7 @@ final class EvaluationLoop {
         TrainingArguments args = trainer.args();
         boolean wasTraining = model.is_training();
         model.eval();
+        model.logitsOnlyInference(true); // evaluation reads the logits only
         long t0 = System.nanoTime();
         int n = features.size();
         int bs = args.perDeviceEvalBatchSize();
@@ -86,6 +87,7 @@ final class EvaluationLoop {
             }
         } finally {
             model.train(wasTraining);
+            model.logitsOnlyInference(false);
         }
         if (dist != null) {
             lossSum = gather(dist, features, mine, logits, tokenPred, lossSum);

@@ -24,11 +24,18 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     public BertForSequenceClassification(BertConfig config) {
         this.config = config;
         bert = register_module("bert", new BertModel(config, true));
-        // the head reads the pooled first token only: inference skips the padding, and the last layer computes the
-        // first tokens alone (the last hidden state then holds them and zeros elsewhere)
-        bert.firstTokenOnlyInInference(true);
         classifier = register_module("classifier", Nn.linear(config.hiddenSize, config.numLabels()));
         initWeights(config.initializerRange, config.padTokenId);
+    }
+
+    /**
+     * The head reads the pooled first token only: logits-only inference skips the padding, and the last layer
+     * computes the first tokens alone (the last hidden state then holds them and zeros elsewhere).
+     */
+    @Override
+    public void logitsOnlyInference(boolean on) {
+        bert.firstTokenOnlyInInference(on);
+        if (!on) bert.skipPaddingInInference(false);
     }
 
     @Override

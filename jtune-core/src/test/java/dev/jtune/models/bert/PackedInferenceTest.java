@@ -109,4 +109,31 @@ class PackedInferenceTest {
         float[][] b = run(m, false);
         assertArrayEquals(b[0], a[0], "training mode takes the padded path whatever the switch says");
     }
+
+    @Test
+    void aSequenceHeadKeepsHfsHiddenStatesUnlessAskedForLogitsOnly() {
+        Engine.manualSeed(3);
+        BertConfig c = BertConfig.fromJson("{\"hidden_size\": 32, \"num_hidden_layers\": 2, \"num_attention_heads\": 4,"
+                + " \"intermediate_size\": 64, \"vocab_size\": 100, \"max_position_embeddings\": 64, \"num_labels\": 3}", "test");
+        BertForSequenceClassification m = new BertForSequenceClassification(c);
+        m.eval();
+        float[] hiddenFull, logitsFull, hiddenFast, logitsFast;
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            var out = m.forward(Torch.longs(IDS, 3, 6), Torch.longs(MASK, 3, 6), null);
+            hiddenFull = Torch.toFloatArray(out.lastHiddenState());
+            logitsFull = Torch.toFloatArray(out.logits());
+            m.logitsOnlyInference(true);
+            out = m.forward(Torch.longs(IDS, 3, 6), Torch.longs(MASK, 3, 6), null);
+            hiddenFast = Torch.toFloatArray(out.lastHiddenState());
+            logitsFast = Torch.toFloatArray(out.logits());
+            m.logitsOnlyInference(false);
+            float[] again = Torch.toFloatArray(m.forward(Torch.longs(IDS, 3, 6), Torch.longs(MASK, 3, 6), null).lastHiddenState());
+            assertArrayEquals(hiddenFull, again, "off again: the full hidden state");
+        }
+        // by default every position has its value (HF computes the padded ones too); logits-only zeroes all but the first
+        int h = 32;
+        assertEquals(true, Math.abs(hiddenFull[8 * h]) + Math.abs(hiddenFull[8 * h + 1]) > 0, "padded position computed by default");
+        assertEquals(0f, hiddenFast[8 * h]);
+        for (int i = 0; i < logitsFull.length; i++) assertEquals(logitsFull[i], logitsFast[i], 1e-5, "logit " + i);
+    }
 }
