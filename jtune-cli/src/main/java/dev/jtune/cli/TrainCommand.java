@@ -230,6 +230,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             }
             progress.close();
             out.println("Training done: " + ConsoleCallback.format(result.metrics()));
+            if (dev.jtune.trainer.StepProfile.enabled()) out.println(dev.jtune.trainer.StepProfile.snapshot().describe()); // JTUNE_PROFILE=1
             Map<String, Double> evalMetrics = null;
             var state = trainer.state();
             boolean bestLoaded = args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null;

@@ -8,6 +8,7 @@
  * multi-label threshold rule) and {@link dev.jtune.trainer.TrainedInputs} (the columns a model was trained on).
  * {@link dev.jtune.trainer.OutputDir}: the output folder checked before the first step, its lock, no
  * mixing of runs. Checkpoints are written only when the disk has room and resumed only by the same run (same data,
- * same run-defining arguments). Reading order: TrainingArguments, TrainingPlan, Trainer, TrainingLoop, CheckpointIO.
+ * same run-defining arguments). {@link dev.jtune.trainer.StepProfile}: per-phase wall timers of the loop's steps
+ * ({@code JTUNE_PROFILE=1}; the bench reads them), free when off. Reading order: TrainingArguments, TrainingPlan, Trainer, TrainingLoop, CheckpointIO.
  */
 package dev.jtune.trainer;

@@ -15,6 +15,11 @@ public final class BertAttention extends Module {
 
     /** (B, L, H) -> (B, L, H). */
     public Tensor forward(Tensor hidden, Tensor extendedMask) {
-        return output.forward(self.forward(hidden, extendedMask), hidden);
+        return forward(hidden, extendedMask, null);
+    }
+
+    /** With {@code unpadded}: hidden (T, H) packed real tokens -> (T, H). */
+    public Tensor forward(Tensor hidden, Tensor extendedMask, dev.jtune.modeling.Unpadded unpadded) {
+        return output.forward(self.forward(hidden, extendedMask, unpadded), hidden);
     }
 }

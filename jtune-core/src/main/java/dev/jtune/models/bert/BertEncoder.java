@@ -23,8 +23,21 @@ public final class BertEncoder extends Module {
 
     /** (B, L, H) -> (B, L, H). */
     public Tensor forward(Tensor hidden, Tensor extendedMask) {
-        for (BertLayer l : layers) hidden = l.forward(hidden, extendedMask);
-        return hidden;
+        return forward(hidden, extendedMask, null);
+    }
+
+    /**
+     * With {@code unpadded} ({@link dev.jtune.modeling.Unpadded}): the layers run on the packed real tokens, and the
+     * result is unpacked to (B, L, H) with zeros at the padding.
+     */
+    public Tensor forward(Tensor hidden, Tensor extendedMask, dev.jtune.modeling.Unpadded unpadded) {
+        if (unpadded == null) {
+            for (BertLayer l : layers) hidden = l.forward(hidden, extendedMask);
+            return hidden;
+        }
+        Tensor packed = unpadded.pack(hidden); // (T, H)
+        for (BertLayer l : layers) packed = l.forward(packed, extendedMask, unpadded);
+        return unpadded.unpack(packed); // (B, L, H)
     }
 
     public void setAttentionImplementation(AttentionImplementation impl) {

@@ -17,7 +17,12 @@ public final class BertLayer extends Module {
 
     /** (B, L, H) -> (B, L, H). */
     public Tensor forward(Tensor hidden, Tensor extendedMask) {
-        Tensor attentionOutput = attention.forward(hidden, extendedMask);
+        return forward(hidden, extendedMask, null);
+    }
+
+    /** With {@code unpadded}: hidden (T, H) packed real tokens -> (T, H). */
+    public Tensor forward(Tensor hidden, Tensor extendedMask, dev.jtune.modeling.Unpadded unpadded) {
+        Tensor attentionOutput = attention.forward(hidden, extendedMask, unpadded);
         return output.forward(intermediate.forward(attentionOutput), attentionOutput);
     }
 }

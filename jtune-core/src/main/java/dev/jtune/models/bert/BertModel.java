@@ -77,7 +77,8 @@ public final class BertModel extends PreTrainedModel {
         Tensor mask = attentionMask == null ? torch.ones_like(inputIds) : attentionMask;
         Tensor extended = extendedAttentionMask(mask); // (B, 1, 1, L)
         Tensor hidden = embeddings.forward(inputIds, tokenTypeIds); // (B, L, H)
-        hidden = encoder.forward(hidden, extended); // (B, L, H)
+        // training: the token-wise layers skip the padding (dev.jtune.modeling.Unpadded); eval keeps HF's layout
+        hidden = encoder.forward(hidden, extended, is_training() ? dev.jtune.modeling.Unpadded.of(attentionMask) : null); // (B, L, H)
         Tensor pooled = pooler != null ? pooler.forward(hidden) : null; // (B, H)
         return new Output(hidden, pooled);
     }

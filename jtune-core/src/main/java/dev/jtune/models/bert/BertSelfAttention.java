@@ -36,7 +36,15 @@ public final class BertSelfAttention extends Module {
 
     /** hidden (B, L, H), extendedMask (B, 1, 1, L) additive -> context (B, L, H). */
     public Tensor forward(Tensor hidden, Tensor extendedMask) {
-        long b = hidden.size(0), l = hidden.size(1), h = (long) numHeads * headSize;
+        return forward(hidden, extendedMask, null);
+    }
+
+    /**
+     * As {@link #forward(Tensor, Tensor)}; with {@code unpadded}, hidden is the packed real tokens (T, H) and so is
+     * the context: only the attention between the projections runs on the padded (B, L) layout.
+     */
+    public Tensor forward(Tensor hidden, Tensor extendedMask, dev.jtune.modeling.Unpadded unpadded) {
+        long h = (long) numHeads * headSize;
         // HF runs query, key and value as three Linears. Here they are one GEMM over the three weights stacked
         // (3H, H): the same products, the input read (and under autocast cast to bf16) once instead of three times,
         // and one input gradient instead of three to cast and sum. The parameters stay query/key/value, as HF names
@@ -45,6 +53,8 @@ public final class BertSelfAttention extends Module {
         Tensor weight = torch.cat(new TensorVector(query.weight(), key.weight(), value.weight()));  // (3H, H)
         Tensor bias = torch.cat(new TensorVector(query.bias(), key.bias(), value.bias()));          // (3H)
         Tensor qkv = torch.linear(hidden, weight, new TensorOptional(bias));                        // (B, L, 3H)
+        if (unpadded != null) qkv = unpadded.unpack(qkv); // (T, 3H) -> (B, L, 3H), zeros at the padding
+        long b = qkv.size(0), l = qkv.size(1);
         TensorVector parts = qkv.split(h, -1); // one backward node that concatenates the three gradients
         Tensor q = splitHeads(parts.get(0)); // (B, heads, L, d)
         Tensor k = splitHeads(parts.get(1)); // (B, heads, L, d)
@@ -80,6 +90,7 @@ public final class BertSelfAttention extends Module {
                 context = probs.matmul(v); // (B, heads, L, d)
             }
         }
-        return context.transpose(1, 2).contiguous().view(b, l, h); // (B, L, H)
+        Tensor out = context.transpose(1, 2).contiguous().view(b, l, h); // (B, L, H)
+        return unpadded != null ? unpadded.pack(out) : out;
     }
 }
