@@ -35,6 +35,8 @@ import java.util.Set;
  * --custom L,H,A,I,V,B,S  probe one shape (layers, hidden, heads, intermediate, vocab, batch, seq)
  * --reference        first time the PyTorch reference (../shared/tools/hfref.py with Debian's python3-torch) on the same
  *                    workloads, in this session, and compute the ratios against it (else: the PyTorch 1.13 reference figures in jtune-bench/RESULTS.md figures);
+ *                    with e2e, hfref.py train runs right after jtune train on the same SST-2 file and recipe. The OpenBLAS
+ *                    core follows the CPU (SkylakeX with avx512f, Haswell with avx2, else OpenBLAS's own choice)
  *                    --reference-python P picks the interpreter (default $JTUNE_REF_PYTHON or /usr/bin/python3)
  * </pre>
  */
@@ -118,7 +120,7 @@ public final class Bench {
         Path here = Path.of(System.getProperty("jtune.bench.home", "."));
         if (o.referencePython != null) {
             Reference.measure(o.referencePython, shared.resolve("tools"), here.resolve("src/main/python/ref_predict.py"),
-                    o.steps, o.warmup, o.quick);
+                    o.steps, o.warmup, o.quick, o.only);
         }
         if (o.only.contains("e2e")) e2e = EndToEnd.run(here.resolve("..").normalize(), shared, o.referencePython);
         if (o.only.contains("gemm")) gemm();

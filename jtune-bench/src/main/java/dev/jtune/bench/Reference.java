@@ -43,7 +43,9 @@ final class Reference {
     }
 
     /** Runs the reference workloads jtune compares against; prints one line each. */
-    static void measure(String python, Path toolsDir, Path predictScript, int steps, int warmup, boolean quick) {
+    static void measure(String python, Path toolsDir, Path predictScript, int steps, int warmup, boolean quick, java.util.Set<String> only) {
+        boolean minilm = only.contains("minilm"), bert = only.contains("bert-base"), predict = only.contains("predict");
+        if (!minilm && !bert && !predict) return; // e2e runs its own reference
         Path hfref = toolsDir.resolve("hfref.py");
         if (!Files.isRegularFile(hfref)) {
             System.out.println("reference: " + hfref + " not found (../shared/tools); using the engine notes' figures");
@@ -56,10 +58,10 @@ final class Reference {
         List<String> common = new ArrayList<>(List.of("--steps", s, "--warmup", wu, "--threads", "2"));
         if (core != null) common.addAll(List.of("--openblas-coretype", core));
         coreType = core;
-        run(python, hfref, "train-minilm-32x128-dropout", concat(List.of("bench", "--config", "minilm", "--batch", "32", "--seq", "128"), common), "BENCH_JSON ");
-        if (!quick) run(python, hfref, "train-minilm-32x128-nodropout", concat(List.of("bench", "--config", "minilm", "--batch", "32", "--seq", "128", "--no-dropout"), common), "BENCH_JSON ");
-        if (!quick) run(python, hfref, "train-bert-base-8x128-dropout", concat(List.of("bench", "--config", "bert-base", "--batch", "8", "--seq", "128"), common), "BENCH_JSON ");
-        if (Files.isRegularFile(predictScript)) {
+        if (minilm) run(python, hfref, "train-minilm-32x128-dropout", concat(List.of("bench", "--config", "minilm", "--batch", "32", "--seq", "128"), common), "BENCH_JSON ");
+        if (minilm && !quick) run(python, hfref, "train-minilm-32x128-nodropout", concat(List.of("bench", "--config", "minilm", "--batch", "32", "--seq", "128", "--no-dropout"), common), "BENCH_JSON ");
+        if (bert && !quick) run(python, hfref, "train-bert-base-8x128-dropout", concat(List.of("bench", "--config", "bert-base", "--batch", "8", "--seq", "128"), common), "BENCH_JSON ");
+        if (predict && Files.isRegularFile(predictScript)) {
             run(python, predictScript, "predict-minilm-64x128", List.of(toolsDir.toString(), "--config", "minilm", "--batch", "64", "--seq", "128",
                     "--steps", s, "--warmup", wu, "--threads", "2"), "REF_PREDICT_JSON ");
         }

@@ -40,7 +40,8 @@ public final class ElectraModel extends Module {
         Tensor extended = BertModel.extendedAttentionMask(mask); // (B, 1, 1, L)
         Tensor hidden = embeddings.forward(inputIds, tokenTypeIds); // (B, L, E)
         if (embeddingsProject != null) hidden = embeddingsProject.forward(hidden); // (B, L, H)
-        return encoder.forward(hidden, extended); // (B, L, H)
+        // training: the token-wise layers skip the padding (dev.jtune.modeling.Unpadded); eval keeps HF's layout
+        return encoder.forward(hidden, extended, is_training() ? dev.jtune.modeling.Unpadded.of(attentionMask) : null); // (B, L, H)
     }
 
     void setAttentionImplementation(AttentionImplementation impl) {

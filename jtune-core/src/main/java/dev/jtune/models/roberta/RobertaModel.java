@@ -25,7 +25,8 @@ public final class RobertaModel extends Module {
     public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds) {
         Tensor mask = attentionMask == null ? torch.ones_like(inputIds) : attentionMask;
         Tensor hidden = embeddings.forward(inputIds, tokenTypeIds); // (B, L, H)
-        return encoder.forward(hidden, BertModel.extendedAttentionMask(mask)); // (B, L, H)
+        // training: the token-wise layers skip the padding (dev.jtune.modeling.Unpadded); eval keeps HF's layout
+        return encoder.forward(hidden, BertModel.extendedAttentionMask(mask), is_training() ? dev.jtune.modeling.Unpadded.of(attentionMask) : null); // (B, L, H)
     }
 
     void setAttentionImplementation(AttentionImplementation impl) {
