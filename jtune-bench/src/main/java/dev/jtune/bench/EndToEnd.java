@@ -30,7 +30,7 @@ final class EndToEnd {
     static final int EPOCHS = 1, BATCH = 32, MAX_LENGTH = 128;
 
     /** One process: its command, wall seconds, the training time it reported itself, exit code. */
-    record Run(String who, List<String> command, double wallSeconds, double trainSeconds, int exitCode, String lastLine) {
+    record Run(String who, List<String> command, double wallSeconds, double trainSeconds, int exitCode, String lastLine, String engineLine) {
         double samplesPerSecond(int rows) { return exitCode == 0 ? rows * EPOCHS / wallSeconds : Double.NaN; }
 
         Map<String, Object> json(int rows) {
@@ -41,6 +41,7 @@ final class EndToEnd {
             m.put("samples_per_second_wall", Bench.round(samplesPerSecond(rows)));
             m.put("train_seconds_reported", Bench.round(trainSeconds));
             if (exitCode != 0) m.put("last_line", lastLine);
+            if (engineLine != null) m.put("engine", engineLine);
             return m;
         }
     }
@@ -88,7 +89,8 @@ final class EndToEnd {
 
     /** Runs jtune (and the reference when {@code python} is set); null when the SST-2 sample is missing. */
     static Result run(Path repo, Path shared, String python) {
-        Path data = shared.resolve("data/sst2-train-4k.tsv");
+        Path data = shared.resolve("data/sst2-train-4k.tsv").toAbsolutePath().normalize();
+        shared = shared.toAbsolutePath().normalize();
         if (!Files.isRegularFile(data)) {
             System.out.println("e2e: " + data + " not found (../shared/data); skipped");
             return null;
@@ -142,7 +144,7 @@ final class EndToEnd {
     /** Starts the command, echoes nothing, returns its wall time and the training seconds matched in its output. */
     private static Run time(String who, List<String> cmd, Map<String, String> env, Pattern runtime, int group) {
         System.out.printf(Locale.ROOT, "  %s: %s%n", who, String.join(" ", cmd));
-        String last = "";
+        String last = "", engine = null;
         double train = Double.NaN;
         long t0 = System.nanoTime();
         int rc;
@@ -156,15 +158,16 @@ final class EndToEnd {
                     Matcher m = runtime.matcher(line);
                     if (m.find()) train = Double.parseDouble(m.group(group));
                     if (!line.isBlank()) last = line.strip();
+                    if (line.startsWith("Engine:") || line.startsWith("warning: other programs")) engine = engine == null ? line.strip() : engine + " | " + line.strip();
                 }
             }
             rc = p.waitFor();
         } catch (IOException e) {
-            return new Run(who, cmd, Double.NaN, Double.NaN, 127, e.getMessage());
+            return new Run(who, cmd, Double.NaN, Double.NaN, 127, e.getMessage(), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Run(who, cmd, Double.NaN, Double.NaN, 130, "interrupted");
+            return new Run(who, cmd, Double.NaN, Double.NaN, 130, "interrupted", null);
         }
-        return new Run(who, cmd, Stats.seconds(System.nanoTime() - t0), train, rc, last);
+        return new Run(who, cmd, Stats.seconds(System.nanoTime() - t0), train, rc, last, engine);
     }
 }
