@@ -37,14 +37,17 @@ final class EndToEnd {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("command", String.join(" ", command));
             m.put("exit_code", exitCode);
-            m.put("wall_seconds", Bench.round(wallSeconds));
-            m.put("samples_per_second_wall", Bench.round(samplesPerSecond(rows)));
-            m.put("train_seconds_reported", Bench.round(trainSeconds));
+            m.put("wall_seconds", num(wallSeconds));
+            m.put("samples_per_second_wall", num(samplesPerSecond(rows)));
+            m.put("train_seconds_reported", num(trainSeconds));
             if (exitCode != 0) m.put("last_line", lastLine);
             if (engineLine != null) m.put("engine", engineLine);
             return m;
         }
     }
+
+    /** Rounded, or null (JSON has no NaN) where not measured. */
+    static Double num(double v) { return Double.isFinite(v) ? Bench.round(v) : null; }
 
     /** The figures of one e2e run; {@code reference} is null without {@code --reference}. */
     record Result(Path data, int rows, Run jtune, Run reference, String openblasCore) {
