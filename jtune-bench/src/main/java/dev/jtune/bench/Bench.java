@@ -18,13 +18,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code jtune bench}: training and inference throughput of jtune's BERT against the PyTorch reference figures
- * (the PyTorch 1.13 reference figures in jtune-bench/RESULTS.md). Prints a table and optionally writes JSON; asserts nothing.
+ * {@code jtune bench}: training and inference throughput of jtune against the PyTorch reference. Every training
+ * figure comes from the library's own loop ({@link LoopRunner}: a {@code Trainer} on real tokenized sentences, timed
+ * by a callback), and {@code e2e} runs {@code jtune train} itself ({@link EndToEnd}). Prints a table and optionally
+ * writes JSON; asserts nothing.
  *
  * <pre>
  * --quick            a ~2-minute subset
- * --only LIST        comma list of minilm, bert-base, sweep, predict, gemm, rss, parity, floor, families
- *                    (default: all but rss and families)
+ * --only LIST        comma list of minilm, sst2 (only minilm's SST-2 rows), bert-base, sweep, predict, gemm, rss, parity, floor,
+ *                    families, e2e
+ *                    (default: gemm, parity, minilm, bert-base, predict, sweep, e2e)
  * --json FILE        also write the results as JSON
  * --steps N          measured steps per workload (default 5; median reported), --warmup N (default 2, quick 1)
  * --rss-steps N      steps of the RSS run (MiniLM 32x128 training; default 2000), --rss-bf16 to run it in bf16
@@ -32,6 +35,8 @@ import java.util.Set;
  * --custom L,H,A,I,V,B,S  probe one shape (layers, hidden, heads, intermediate, vocab, batch, seq)
  * --reference        first time the PyTorch reference (../shared/tools/hfref.py with Debian's python3-torch) on the same
  *                    workloads, in this session, and compute the ratios against it (else: the PyTorch 1.13 reference figures in jtune-bench/RESULTS.md figures);
+ *                    with e2e, hfref.py train runs right after jtune train on the same SST-2 file and recipe. The OpenBLAS
+ *                    core follows the CPU (SkylakeX with avx512f, Haswell with avx2, else OpenBLAS's own choice)
  *                    --reference-python P picks the interpreter (default $JTUNE_REF_PYTHON or /usr/bin/python3)
  * </pre>
  */
@@ -46,6 +51,9 @@ public final class Bench {
     private double tokenizeSeconds = Double.NaN;
     private List<Families.Result> families = List.of();
     private List<OrtPredict.Row> ort = List.of();
+    private EndToEnd.Result e2e;
+    private BenchData data;
+    private Boolean bf16Available;
 
     private Bench(Options o) { this.o = o; }
 
@@ -76,14 +84,14 @@ public final class Bench {
                     case "--attention" -> attention = value(args, ++i, a).toUpperCase(Locale.ROOT);
                     case "--custom" -> custom = java.util.Arrays.stream(value(args, ++i, a).split(",")).mapToInt(Integer::parseInt).toArray();
                     case "-h", "--help" -> {
-                        System.out.println("usage: bench.sh [--quick] [--only minilm,bert-base,sweep,predict,gemm,rss,families] [--json FILE] "
+                        System.out.println("usage: bench.sh [--quick] [--only minilm,bert-base,sweep,predict,gemm,rss,families,e2e] [--json FILE] "
                                 + "[--steps N] [--warmup N] [--rss-steps N] [--rss-bf16] [--attention eager|sdpa|auto] [--custom L,H,heads,I,vocab,batch,seq] [--reference] [--reference-python PY]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
                 }
             }
-            if (only == null) only = custom != null ? Set.of() : Set.of("gemm", "parity", "minilm", "bert-base", "predict", "sweep");
+            if (only == null) only = custom != null ? Set.of() : Set.of("gemm", "parity", "minilm", "bert-base", "predict", "sweep", "e2e");
             if (warmup < 0) warmup = quick ? 1 : 2;
             if (custom != null && custom.length != 7) throw new IllegalArgumentException("--custom takes L,H,heads,I,vocab,batch,seq");
             return new Options(quick, only, json, steps, warmup, rssSteps, rssBf16, attention, custom, referencePython);
@@ -95,7 +103,11 @@ public final class Bench {
         }
     }
 
+    /** The library's INFO lines (the loss decision of each Trainer) would interleave with the table: warnings only. */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("dev.jtune");
+
     public static void main(String[] args) throws IOException {
+        QUIET.setLevel(java.util.logging.Level.WARNING);
         Options o = Options.parse(args);
         Engine.init();
         new Bench(o).run();
@@ -105,20 +117,22 @@ public final class Bench {
         System.out.printf(Locale.ROOT, "jtune bench: %d cores, intra-op threads %d, inter-op threads %d, fp32 BLAS %s, malloc %s, %s%n",
                 Runtime.getRuntime().availableProcessors(), torch.get_num_threads(), torch.get_num_interop_threads(),
                 Engine.blas(), Engine.allocator(), o.quick ? "quick" : "full");
+        Path shared = Path.of(System.getProperty("jtune.shared", "../shared"));
+        Path here = Path.of(System.getProperty("jtune.bench.home", "."));
         if (o.referencePython != null) {
-            Path shared = Path.of(System.getProperty("jtune.shared", "../shared"));
-            Path here = Path.of(System.getProperty("jtune.bench.home", "."));
             Reference.measure(o.referencePython, shared.resolve("tools"), here.resolve("src/main/python/ref_predict.py"),
-                    o.steps, o.warmup, o.quick);
+                    o.steps, o.warmup, o.quick, o.only);
         }
+        if (o.only.contains("e2e")) e2e = EndToEnd.run(here.resolve("..").normalize(), shared, o.referencePython);
         if (o.only.contains("gemm")) gemm();
         if (o.only.contains("minilm")) minilm();
+        else if (o.only.contains("sst2")) sst2();
         if (o.only.contains("bert-base")) bertBase();
         if (o.only.contains("predict")) predict();
         if (o.only.contains("sweep")) sweep();
         if (o.only.contains("rss")) rss();
         if (o.only.contains("floor")) floor();
-        if (o.only.contains("families")) families = Families.run(o.warmup, o.quick ? 2 : 3, o.quick);
+        if (o.only.contains("families")) families = Families.run(data(), o.warmup, o.quick ? 2 : 3, o.quick);
         if (o.only.contains("parity")) {
             System.out.println("parity (MiniLM 4x128, eval, with padding):");
             Parity.print();
@@ -126,6 +140,8 @@ public final class Bench {
         if (o.custom != null) custom();
         Report.print(results, gemms, tokenizeSeconds);
         OrtPredict.print(ort);
+        if (e2e != null) e2e.print();
+        if (data != null) data.close();
         if (o.json != null) {
             Map<String, Object> root = Report.json(results, gemms, tokenizeSeconds, rssSamples);
             root.put("options", Map.of("quick", o.quick, "only", o.only, "steps", o.steps, "warmup", o.warmup));
@@ -134,6 +150,7 @@ public final class Bench {
             if (!Reference.RUNS.isEmpty()) root.put("reference_runs", Reference.RUNS);
             if (!families.isEmpty()) root.put("families", families);
             if (!ort.isEmpty()) root.put("predict_vs_onnxruntime", ort.stream().map(OrtPredict.Row::json).toList());
+            if (e2e != null) root.put("e2e_sst2", e2e.json());
             Path parent = o.json.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o.json.toFile(), root);
@@ -150,10 +167,10 @@ public final class Bench {
     private StepResult measure(Workload w, boolean withFloor) {
         System.out.printf(Locale.ROOT, "  %-44s", w.label());
         System.out.flush();
-        StepResult r = Runner.run(w);
+        StepResult r = run(w);
         if (withFloor) {
             Workload f = w.withShape(w.shape().floor(), 2, 8, 3, 15);
-            r = r.withFloor(Runner.run(f).step());
+            r = r.withFloor(run(f).step());
         }
         System.out.printf(Locale.ROOT, " %7.3f s/step  %8.1f samples/s  %6.1f GFLOP/s%s%n", r.step(), r.samplesPerSecond(),
                 r.gflopsPerSecond(), Double.isNaN(r.floor()) ? "" : String.format(Locale.ROOT, "  floor %.1f ms", r.floor() * 1e3));
@@ -163,6 +180,29 @@ public final class Bench {
 
     private Workload train(String group, Shape s, int b, int l, boolean dropout, boolean bf16, AttentionImplementation a) {
         return new Workload(group, s, b, l, dropout, bf16, a, false, o.warmup, o.steps);
+    }
+
+    /** Training through the library's loop on real text; predict through the eval-mode forward. */
+    private StepResult run(Workload w) {
+        return w.predict() ? PredictRunner.run(w) : LoopRunner.run(w, data());
+    }
+
+    private BenchData data() {
+        if (data == null) data = new BenchData(Path.of(System.getProperty("jtune.shared", "../shared")));
+        return data;
+    }
+
+    /** fp32, and bf16 where the CPU has it natively; else one line says why bf16 is skipped. */
+    private boolean[] dtypes(boolean quick) {
+        if (bf16Available == null) {
+            bf16Available = Engine.bf16Support() != Engine.Bf16Support.NONE;
+            if (!bf16Available) {
+                System.out.println("bf16 workloads skipped: this CPU has neither amx_bf16 nor avx512_bf16 in /proc/cpuinfo "
+                        + "(bf16 would be emulated, far slower than fp32; jtune train refuses --bf16 here)");
+            }
+        }
+        if (!bf16Available) return new boolean[] {false};
+        return quick ? new boolean[] {false} : new boolean[] {false, true};
     }
 
     private void gemm() {
@@ -179,13 +219,14 @@ public final class Bench {
         System.out.println("minilm (32x128):");
         tokenizeSeconds = Tokenize.secondsPerBatch(32, 128, 5);
         Shape s = Shape.MINILM;
+        boolean[] dtypes = dtypes(false);
+        sst2();
         if (o.quick) {
-            measure(train("minilm", s, 32, 128, true, false, attention(false)), true);
-            measure(train("minilm", s, 32, 128, true, true, attention(true)), true);
+            for (boolean bf16 : dtypes) measure(train("minilm", s, 32, 128, true, bf16, attention(bf16)), true);
             return;
         }
         for (boolean dropout : new boolean[] {true, false}) {
-            for (boolean bf16 : new boolean[] {false, true}) {
+            for (boolean bf16 : dtypes) {
                 if (o.attention != null) {
                     measure(train("minilm", s, 32, 128, dropout, bf16, attention(bf16)), true);
                 } else {
@@ -196,11 +237,17 @@ public final class Bench {
         }
     }
 
+    /** The short-sentence step: SST-2 phrases, batch 32, dynamic padding (max_length 128), as jtune train runs it. */
+    private void sst2() {
+        for (boolean bf16 : dtypes(false)) {
+            measure(new Workload("minilm", Shape.MINILM, 32, 128, true, bf16, attention(bf16), false, o.warmup, Math.max(o.steps, 10), true), false);
+        }
+    }
+
     private void bertBase() {
         System.out.println("bert-base (8x128):");
         Shape s = Shape.BERT_BASE;
-        measure(train("bert-base", s, 8, 128, true, false, attention(false)), true);
-        measure(train("bert-base", s, 8, 128, true, true, attention(true)), true);
+        for (boolean bf16 : dtypes(false)) measure(train("bert-base", s, 8, 128, true, bf16, attention(bf16)), true);
         if (!o.quick && o.attention == null) measure(train("bert-base", s, 8, 128, true, false, AttentionImplementation.EAGER), false);
     }
 
@@ -216,7 +263,7 @@ public final class Bench {
         Shape s = Shape.MINILM;
         List<AttentionImplementation> paths = o.quick || o.attention != null ? List.of()
                 : List.of(AttentionImplementation.EAGER, AttentionImplementation.SDPA);
-        for (boolean bf16 : new boolean[] {false, true}) {
+        for (boolean bf16 : dtypes(false)) {
             List<AttentionImplementation> ps = paths.isEmpty() ? List.of(attention(bf16)) : paths;
             for (AttentionImplementation a : ps) measure(new Workload("predict", s, 64, 128, false, bf16, a, true, o.warmup, o.steps), true);
         }
@@ -227,8 +274,7 @@ public final class Bench {
         Shape s = Shape.MINILM;
         int[] seqs = o.quick ? new int[] {32, 128, 512} : new int[] {32, 64, 128, 256, 512};
         int[] batches = o.quick ? new int[] {} : new int[] {16, 32, 64};
-        boolean[] dtypes = o.quick ? new boolean[] {false} : new boolean[] {false, true};
-        for (boolean bf16 : dtypes) {
+        for (boolean bf16 : dtypes(o.quick)) {
             for (int l : seqs) measure(train("sweep", s, 8, l, true, bf16, attention(bf16)), false);
             for (int b : batches) measure(train("sweep", s, b, 128, true, bf16, attention(bf16)), false);
         }
@@ -237,7 +283,7 @@ public final class Bench {
     /** Only the op-dispatch floors (tiny shapes): a quick probe of per-op overhead and thread settings. */
     private void floor() {
         System.out.println("floor (same op graph as MiniLM, 12-wide, 2x8 tokens):");
-        for (boolean bf16 : new boolean[] {false, true}) {
+        for (boolean bf16 : dtypes(false)) {
             measure(new Workload("floor", Shape.FLOOR_MINILM, 2, 8, true, bf16, attention(bf16), false, 3, 15), false);
         }
         measure(new Workload("floor", Shape.FLOOR_MINILM, 2, 8, false, false, attention(false), true, 3, 15), false);
@@ -248,19 +294,19 @@ public final class Bench {
         int[] c = o.custom;
         Shape s = new Shape("custom-" + c[0] + "x" + c[1], c[0], c[1], c[2], c[3], c[4]);
         System.out.println("custom " + s + ":");
-        for (boolean bf16 : new boolean[] {false, true}) measure(train("custom", s, c[5], c[6], true, bf16, attention(bf16)), false);
+        for (boolean bf16 : dtypes(false)) measure(train("custom", s, c[5], c[6], true, bf16, attention(bf16)), false);
         measure(new Workload("custom", s, c[5], c[6], false, false, attention(false), true, o.warmup, o.steps), false);
     }
 
     private void rss() {
-        boolean bf16 = o.rssBf16;
+        boolean bf16 = o.rssBf16 && dtypes(false).length == 2;
         Workload w = new Workload("rss", Shape.MINILM, 32, 128, true, bf16, attention(bf16), false, 0, o.rssSteps);
         System.out.printf(Locale.ROOT, "rss: %s, %d steps%n", w.label(), o.rssSteps);
         int every = Math.max(1, Math.min(100, o.rssSteps / 20));
         // the peak of each window of `every` steps (VmHWM, reset after each sample), not only RSS at its end: the
         // training loop gives free memory back every 200 steps, so RSS at one instant could look better than it is
         boolean windowPeaks = ProcMemory.resetPeak();
-        Runner.run(w, every, (step, seconds) -> {
+        LoopRunner.run(w, data(), every, (step, seconds) -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("step", step);
             m.put("rss_mib", round(ProcMemory.rssMiB()));

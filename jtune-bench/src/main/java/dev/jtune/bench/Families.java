@@ -4,14 +4,11 @@ import dev.jtune.modeling.PretrainedConfig;
 import dev.jtune.modeling.SequenceClassificationModel;
 import dev.jtune.models.AutoConfig;
 import dev.jtune.models.AutoModelForSequenceClassification;
-import dev.jtune.optim.AdamWFactory;
 import dev.jtune.torch.Engine;
 import dev.jtune.torch.Torch;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
@@ -25,10 +22,11 @@ import java.util.Random;
 /**
  * {@code --only families}: a training step and a predict step of a base-sized model of every family jtune loads
  * (random weights, HF's base configs: 12 layers, hidden 768, 12 heads, intermediate 3072; DistilBERT 6 layers;
- * ModernBERT-base 22 layers, intermediate 1152). The step is the library's own: the family's
- * {@code *ForSequenceClassification.forward} with labels (the shared loss), backward, gradient clipping and
- * jtune's AdamW groups; predict is the no-grad eval forward {@code jtune predict} runs. fp32, dropout on, AUTO
- * attention. Prints figures; asserts nothing.
+ * ModernBERT-base 22 layers, intermediate 1152). Training runs through the library's loop ({@link LoopRunner}: a
+ * {@code Trainer} with the family's {@code *ForSequenceClassification}, its loss, backward, clipping, AdamW, the
+ * schedule and the batch pipeline) on SST-2 text joined to rows of exactly 128 tokens (the MiniLM WordPiece ids,
+ * which every family's vocabulary covers); predict is the no-grad eval forward. fp32, dropout on, AUTO attention.
+ * Prints figures; asserts nothing.
  */
 final class Families {
     private Families() {}
@@ -57,7 +55,7 @@ final class Families {
     /** One family's figures: median seconds per training step (batch × seq) and per predict step. */
     record Result(String family, long parameters, int trainBatch, int predictBatch, int seq, double trainStep, double predictStep) {}
 
-    static List<Result> run(int warmup, int steps, boolean quick) {
+    static List<Result> run(BenchData data, int warmup, int steps, boolean quick) {
         int trainBatch = quick ? 4 : 8, predictBatch = quick ? 8 : 32, seq = 128;
         System.out.printf(Locale.ROOT, "families (base size, random weights, fp32, train %dx%d with dropout + AdamW, predict %dx%d):%n",
                 trainBatch, seq, predictBatch, seq);
@@ -69,26 +67,10 @@ final class Families {
             long params = 0;
             for (Tensor p : model.namedParameters().values()) params += p.numel();
             int vocab = Math.min(config.vocabSize(), 30000);
-            Map<String, Tensor> named = model.namedParameters();
-            AdamW opt = AdamWFactory.create(named, 2e-5, 0.9, 0.999, 1e-8, 0.01).optimizer();
-            TensorVector all = new TensorVector(named.values().toArray(new Tensor[0]));
             Random r = new Random(1);
-            double[] train = new double[steps];
-            model.train(true);
-            for (int i = -warmup; i < steps; i++) {
-                try (PointerScope scope = new PointerScope()) {
-                    Tensor ids = ids(r, trainBatch, seq, vocab);
-                    Tensor labels = Torch.longs(new long[trainBatch], trainBatch);
-                    long t0 = System.nanoTime();
-                    Tensor loss = model.forward(ids, torch.ones_like(ids), null, labels).loss();
-                    loss.backward();
-                    torch.clip_grad_norm_(all, 1.0);
-                    opt.step();
-                    opt.zero_grad();
-                    loss.item_double();
-                    if (i >= 0) train[i] = (System.nanoTime() - t0) / 1e9;
-                }
-            }
+            Workload w = new Workload("families", Shape.BERT_BASE, trainBatch, seq, true, false,
+                    dev.jtune.modeling.AttentionImplementation.AUTO, false, warmup, steps);
+            double[] train = LoopRunner.run(w, model, data, 0, null).stepSeconds();
             double[] predict = new double[steps];
             model.eval();
             for (int i = -warmup; i < steps; i++) {

@@ -19,9 +19,8 @@ final class Parity {
         Engine.manualSeed(1);
         BertForSequenceClassification model = new BertForSequenceClassification(Shape.MINILM.config(false));
         model.train(false);
-        Workload w = new Workload("parity", Shape.MINILM, 4, 128, false, false, AttentionImplementation.EAGER, true, 0, 1);
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            Tensor[] in = Runner.collate(w, new SplittableRandom(5));
+            Tensor[] in = PredictRunner.randomBatch(4, 128, Shape.MINILM.vocab(), new SplittableRandom(5));
             in[1] = in[1].clone();
             in[1].narrow(1, 100, 28).narrow(0, 0, 2).zero_(); // some padding
             for (boolean bf16 : new boolean[] {false, true}) {
@@ -38,9 +37,9 @@ final class Parity {
 
     private static Tensor hidden(BertForSequenceClassification m, Tensor[] in, AttentionImplementation a, boolean bf16) {
         m.setAttentionImplementation(a);
-        if (bf16) Runner.autocastOn();
+        if (bf16) PredictRunner.autocastOn();
         Tensor h = m.forward(in[0], in[1], in[2]).lastHiddenState();
-        if (bf16) Runner.autocastOff();
+        if (bf16) PredictRunner.autocastOff();
         return h.to(torch.ScalarType.Float);
     }
 }

@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * The PyTorch reference timed in the same session ({@code --reference}): {@code ../shared/tools/hfref.py bench} for
  * the training workloads and {@code src/main/python/ref_predict.py} (eval mode, no grad) for inference, run as
- * hfref's README says (Debian's python3-torch 1.13, 2 threads, {@code OMP_WAIT_POLICY=PASSIVE}, OpenBLAS core
- * SkylakeX). Without it the bench falls back to the PyTorch 1.13 figures recorded in jtune-bench/RESULTS.md, which this machine now beats by far:
+ * hfref's README says (Debian's python3-torch 1.13, 2 threads, {@code OMP_WAIT_POLICY=PASSIVE}), with the OpenBLAS
+ * core this CPU supports ({@link #openblasCoreType}). Without it the bench falls back to the PyTorch 1.13 figures recorded in jtune-bench/RESULTS.md, which this machine now beats by far:
  * on 2026-11-28 the same reference ran MiniLM 32×128 in 2.15 s (dropout on) and 1.67 s (off), not 4.00 and 2.66.
  */
 final class Reference {
@@ -43,7 +43,9 @@ final class Reference {
     }
 
     /** Runs the reference workloads jtune compares against; prints one line each. */
-    static void measure(String python, Path toolsDir, Path predictScript, int steps, int warmup, boolean quick) {
+    static void measure(String python, Path toolsDir, Path predictScript, int steps, int warmup, boolean quick, java.util.Set<String> only) {
+        boolean minilm = only.contains("minilm"), bert = only.contains("bert-base"), predict = only.contains("predict");
+        if (!minilm && !bert && !predict) return; // e2e runs its own reference
         Path hfref = toolsDir.resolve("hfref.py");
         if (!Files.isRegularFile(hfref)) {
             System.out.println("reference: " + hfref + " not found (../shared/tools); using the engine notes' figures");
@@ -51,14 +53,31 @@ final class Reference {
         }
         System.out.println("reference (PyTorch, " + python + ", same session):");
         String s = String.valueOf(steps), wu = String.valueOf(warmup);
-        List<String> common = List.of("--steps", s, "--warmup", wu, "--threads", "2", "--openblas-coretype", "SkylakeX");
-        run(python, hfref, "train-minilm-32x128-dropout", concat(List.of("bench", "--config", "minilm", "--batch", "32", "--seq", "128"), common), "BENCH_JSON ");
-        if (!quick) run(python, hfref, "train-minilm-32x128-nodropout", concat(List.of("bench", "--config", "minilm", "--batch", "32", "--seq", "128", "--no-dropout"), common), "BENCH_JSON ");
-        if (!quick) run(python, hfref, "train-bert-base-8x128-dropout", concat(List.of("bench", "--config", "bert-base", "--batch", "8", "--seq", "128"), common), "BENCH_JSON ");
-        if (Files.isRegularFile(predictScript)) {
+        String core = openblasCoreType(dev.jtune.torch.Engine.cpuFlags());
+        System.out.println("  OpenBLAS core: " + (core == null ? "left to OpenBLAS (no AVX2)" : core));
+        List<String> common = new ArrayList<>(List.of("--steps", s, "--warmup", wu, "--threads", "2"));
+        if (core != null) common.addAll(List.of("--openblas-coretype", core));
+        coreType = core;
+        if (minilm) run(python, hfref, "train-minilm-32x128-dropout", concat(List.of("bench", "--config", "minilm", "--batch", "32", "--seq", "128"), common), "BENCH_JSON ");
+        if (minilm && !quick) run(python, hfref, "train-minilm-32x128-nodropout", concat(List.of("bench", "--config", "minilm", "--batch", "32", "--seq", "128", "--no-dropout"), common), "BENCH_JSON ");
+        if (bert && !quick) run(python, hfref, "train-bert-base-8x128-dropout", concat(List.of("bench", "--config", "bert-base", "--batch", "8", "--seq", "128"), common), "BENCH_JSON ");
+        if (predict && Files.isRegularFile(predictScript)) {
             run(python, predictScript, "predict-minilm-64x128", List.of(toolsDir.toString(), "--config", "minilm", "--batch", "64", "--seq", "128",
                     "--steps", s, "--warmup", wu, "--threads", "2"), "REF_PREDICT_JSON ");
         }
+    }
+
+    private static String coreType;
+
+    /**
+     * The OpenBLAS core for the reference: {@code SkylakeX} only where the CPU has AVX-512 ({@code avx512f}),
+     * {@code Haswell} where it has AVX2, else null (OpenBLAS decides). Forcing SkylakeX on an AVX2-only CPU (AMD
+     * Zen 3) kills the reference with an illegal instruction.
+     */
+    static String openblasCoreType(java.util.Set<String> cpuFlags) {
+        if (cpuFlags.contains("avx512f")) return "SkylakeX";
+        if (cpuFlags.contains("avx2")) return "Haswell";
+        return null;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -91,7 +110,8 @@ final class Reference {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             withoutLauncherAllocator(pb.environment());
             pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-            pb.environment().put("OPENBLAS_CORETYPE", "SkylakeX");
+            if (coreType != null) pb.environment().put("OPENBLAS_CORETYPE", coreType);
+            else pb.environment().remove("OPENBLAS_CORETYPE");
             Process p = pb.start();
             JsonNode result = null;
             StringBuilder tail = new StringBuilder();

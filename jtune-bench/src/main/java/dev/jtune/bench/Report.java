@@ -14,6 +14,7 @@ final class Report {
     static double referenceStep(Workload w) {
         double measured = Reference.measured(w);
         if (!Double.isNaN(measured)) return measured;
+        if (w.dynamic()) return Double.NaN; // the reference's bench has fixed shapes only; see the e2e figure
         if (w.predict()) {
             // eval-mode forward: no reference figure; estimate = a third of the dropout-off training step (fwd ≈ 1/3)
             if (w.shape() == Shape.MINILM && w.seq() == 128) return Bench.REF_MINILM_DROP_OFF / 3 * w.batch() / 32.0;
@@ -99,7 +100,9 @@ final class Report {
             m.put("steps_per_second", Bench.round(1 / r.step()));
             m.put("samples_per_second", Bench.round(r.samplesPerSecond()));
             m.put("tokens_per_second", Bench.round(r.tokensPerSecond()));
-            m.put("gflop_per_step", Bench.round(w.flopsPerStep() / 1e9));
+            m.put("rows", w.dynamic() ? "sst2 sentences, dynamic padding (max_length " + w.seq() + ")" : "exactly " + w.seq() + " tokens");
+            m.put("padded_tokens_per_step", Bench.round(r.tokensPerStep()));
+            m.put("gflop_per_step", Bench.round(w.flopsPerStep(r.tokensPerStep() / w.batch()) / 1e9));
             m.put("gflops", Bench.round(r.gflopsPerSecond()));
             if (!w.bf16() && !Double.isNaN(gemm)) m.put("fraction_of_fp32_gemm", Bench.round(r.gflopsPerSecond() / gemm));
             m.put("collate_seconds", Bench.round(r.collate()));
@@ -107,6 +110,9 @@ final class Report {
             m.put("backward_seconds", Bench.round(r.backward()));
             m.put("optimizer_seconds", Bench.round(r.optimizer()));
             m.put("release_seconds", Bench.round(r.release()));
+            Map<String, Double> phases = new LinkedHashMap<>();
+            r.phases().forEach((k, v) -> phases.put(k, Bench.round(v)));
+            m.put(w.predict() ? "phase_seconds_median" : "loop_phase_seconds_mean", phases);
             if (!Double.isNaN(r.floor())) {
                 m.put("dispatch_floor_seconds", Bench.round(r.floor()));
                 m.put("overhead_share", Bench.round(r.overheadShare()));

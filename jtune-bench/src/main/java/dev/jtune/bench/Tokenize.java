@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 
 /** Tokenization + padding cost per batch with the built-in all-MiniLM-L6-v2 tokenizer (HF fast tokenizer via DJL). */
 final class Tokenize {
-    private static final String[] WORDS = ("the a movie film was is not very good bad great terrible plot actors story and but "
+    static final String[] WORDS = ("the a movie film was is not very good bad great terrible plot actors story and but "
             + "with without surprisingly boring charming director's performance unforgettable overlong sentimental, however "
             + "it's an of to in that this for on as quite entirely remarkably").split(" ");
 

@@ -259,6 +259,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
             }
             progress.close();
             if (main) out.println("Training done: " + ConsoleCallback.format(result.metrics()));
+            if (main && dev.jtune.trainer.StepProfile.enabled()) out.println(dev.jtune.trainer.StepProfile.snapshot().describe()); // JTUNE_PROFILE=1
             Map<String, Double> evalMetrics = null;
             var state = trainer.state();
             int weightsStep = trainer.weightsStep();

@@ -409,6 +409,15 @@ public final class Engine {
         return Bf16Support.NONE;
     }
 
+    /**
+     * This CPU's flags from {@code /proc/cpuinfo} ({@code -Djtune.cpuinfo=FILE} reads another file, for tests), e.g.
+     * {@code avx2}, {@code avx512f}, {@code amx_bf16}; empty when unreadable.
+     */
+    public static java.util.Set<String> cpuFlags() {
+        String file = System.getProperty("jtune.cpuinfo");
+        return java.util.Collections.unmodifiableSet(cpuFlags(java.nio.file.Path.of(file != null ? file : "/proc/cpuinfo")));
+    }
+
     /** The flags of the first {@code flags} line (empty when the file cannot be read). */
     static java.util.Set<String> cpuFlags(java.nio.file.Path cpuinfo) {
         try {

@@ -161,7 +161,9 @@ public class Trainer {
         if (trainFeatures == null) {
             if (trainDataset == null) throw new JTuneException("no training data", "train() needs a train dataset (CLI --train)", "pass --train FILE");
             trainDataset.validateForTraining();
+            long t = StepProfile.start();
             trainFeatures = tokenize(trainDataset);
+            StepProfile.tokenized(t);
             if (trainFeatures.lostWords() > 0) {
                 LOG.log(System.Logger.Level.WARNING, trainFeatures.lostWords() + " tagged words of " + trainDataset.file()
                         + " lost every token to truncation at max_length " + maxLength() + " (their tags are not learned; raise --max-length)");

@@ -170,7 +170,9 @@ final class TrainingLoop {
         TrainerState state = r.state();
         TrainerControl control = r.control();
         Counters c = r.counters();
+        long tStep = StepProfile.start(), t = tStep;
         cb.onStepBegin(args, state, control);
+        t = StepProfile.lap(StepProfile.Phase.CALLBACKS_AND_LOG, t);
         // dropout masks depend only on (seed, step): a resumed run draws the same ones
         Engine.manualSeed(args.seed() * 1_000_003L + state.globalStep());
         double lr = r.schedule().lrAt(state.globalStep());
@@ -180,6 +182,7 @@ final class TrainingLoop {
         ProcessGroupContext dist = trainer.distributed();
         // data parallel: the window is every rank's micro-batches together (HF gathers num_items_in_batch)
         if (dist != null) itemsInWindow = dist.allreduceSum(new long[] {itemsInWindow}, "allreduce of step " + (state.globalStep() + 1) + "'s item count")[0];
+        t = StepProfile.lap(StepProfile.Phase.SCHEDULER_AND_SEED, t);
         double flosBefore = state.totalFlos();
         // micro-batches: loss mean / micro-batches in window (HF), or exact per-example weighting
         double stepLoss = 0;
@@ -188,21 +191,27 @@ final class TrainingLoop {
             try (PointerScope scope = new PointerScope()) {
                 Batch batch = prefetch.next();
                 if (batch.rows() != mb) throw new IllegalStateException("prefetched batch out of order");
+                t = StepProfile.lap(StepProfile.Phase.BATCH, t);
                 Tensor loss;
                 try (Autocast ac = Autocast.bf16(args.bf16())) {
                     loss = trainer.computeLoss(model, batch, false, itemsInWindow).loss();
                 }
+                t = StepProfile.lap(StepProfile.Phase.FORWARD_AND_LOSS, t);
                 double scale = args.averageLossExactMean() && itemsInWindow > 0
                         ? (double) batch.numItems() / itemsInWindow : 1.0 / window.size();
                 Tensor scaled = loss.mul(new Scalar(scale));
                 scaled.backward();
+                t = StepProfile.lap(StepProfile.Phase.BACKWARD, t);
                 // HF floating_point_ops: 6 × non-embedding parameters × tokens (padding included)
                 state.totalFlos(state.totalFlos() + 6.0 * r.nonEmbeddingParams() * batch.inputIds().numel());
                 stepLoss += scaled.item_double();
+                t = StepProfile.lap(StepProfile.Phase.LOSS_TO_HOST, t);
             }
+            t = StepProfile.lap(StepProfile.Phase.SCOPE_RELEASE, t);
             for (int row : mb) rows.add(row);
             c.samplesSeen += (long) mb.length * worldSize();
             cb.onSubstepEnd(args, state, control);
+            t = StepProfile.lap(StepProfile.Phase.CALLBACKS_AND_LOG, t);
         }
         boolean anyRankStopped = false;
         if (dist != null) {
@@ -223,6 +232,7 @@ final class TrainingLoop {
             gradNorm = args.maxGradNorm() > 0 ? torch.clip_grad_norm_(r.params(), args.maxGradNorm())
                     : torch.clip_grad_norm_(r.params(), Double.MAX_VALUE);
         }
+        t = StepProfile.lap(StepProfile.Phase.CLIP, t);
         boolean finite = Double.isFinite(stepLoss) && Double.isFinite(gradNorm);
         if (!finite && !trainer.skipNonFiniteSteps()) {
             throw new JTuneException("the training loss became " + stepLoss + " (grad_norm " + gradNorm + ") at step "
@@ -232,9 +242,12 @@ final class TrainingLoop {
                             + "or pass --skip-nonfinite-steps to skip such steps");
         }
         cb.onPreOptimizerStep(args, state, control);
+        t = StepProfile.lap(StepProfile.Phase.CALLBACKS_AND_LOG, t);
         if (finite) r.opt().step();
         else c.nanSteps++;
+        t = StepProfile.lap(StepProfile.Phase.OPTIMIZER, t);
         r.opt().zero_grad(true);
+        t = StepProfile.lap(StepProfile.Phase.ZERO_GRAD, t);
         cb.onOptimizerStep(args, state, control);
         state.globalStep(state.globalStep() + 1);
         state.epoch(epochAfter);
@@ -244,14 +257,18 @@ final class TrainingLoop {
         c.records.add(new TrainOutput.StepRecord(state.globalStep(), stepLoss, gradNorm, lr, rows.stream().mapToInt(i -> i).toArray()));
         control.newStep();
         cb.onStepEnd(args, state, control);
+        t = StepProfile.lap(StepProfile.Phase.CALLBACKS_AND_LOG, t);
         Engine.releaseFreeMemoryAt(state.globalStep()); // holes left by fragmentation stop being resident
         if (state.globalStep() % LOAD_CHECK_STEPS == 0) Engine.adaptThreadsToLoad(); // never collapse beside a busy program
+        t = StepProfile.lap(StepProfile.Phase.HOUSEKEEPING, t);
         if (trainer.stopRequested() || anyRankStopped) { // interrupted (Ctrl-C): keep what was learned, resumable
             control.shouldSave(true);
             control.shouldTrainingStop(true);
             LOG.log(System.Logger.Level.WARNING, "stop requested: saving checkpoint-" + state.globalStep() + " and stopping");
         }
         maybeLogSaveEvaluate(r, gradNorm, lr);
+        StepProfile.lap(StepProfile.Phase.CALLBACKS_AND_LOG, t);
+        StepProfile.endStep(tStep);
     }
 
     /** HF {@code _maybe_log_save_evaluate}. */

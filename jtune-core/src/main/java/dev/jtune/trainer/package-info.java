@@ -11,6 +11,7 @@
  * same run-defining arguments) and the same world size. Data-parallel training ({@code Trainer.Builder.distributed}, on
  * {@link dev.jtune.distributed}): the loop shards the data, all-reduces gradients before clipping, and only rank 0
  * writes; evaluation (during training, the final one, predict, threshold calibration) is sharded over the ranks and
- * its predictions gathered, so every rank computes the metrics of the whole set (EvaluationLoop). Reading order: TrainingArguments, TrainingPlan, Trainer, TrainingLoop, CheckpointIO.
+ * its predictions gathered, so every rank computes the metrics of the whole set (EvaluationLoop). {@link dev.jtune.trainer.StepProfile}: per-phase wall timers of the
+ * loop's steps ({@code JTUNE_PROFILE=1}; the bench reads them), free when off. Reading order: TrainingArguments, TrainingPlan, Trainer, TrainingLoop, CheckpointIO.
  */
 package dev.jtune.trainer;

@@ -29,7 +29,8 @@ public final class BertEncoder extends Module {
     }
 
     /**
-     * Inference on a padded batch without computing the padding: the real tokens ({@code index}: their flat
+     * A padded batch without computing the padding (training, {@link dev.jtune.modeling.Unpadded}, and logits-only
+     * inference): the real tokens ({@code index}: their flat
      * positions in B·L, from the attention mask) go through every layer as one (T, H) matrix; only attention sees
      * the (B, L) layout. (B, L, H) -> (B, L, H), with zeros at the padded positions (whose values HF computes from
      * the pad embedding and every head ignores). Equal to {@link #forward} at the real positions within rounding:

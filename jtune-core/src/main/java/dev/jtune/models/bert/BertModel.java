@@ -1,5 +1,6 @@
 package dev.jtune.models.bert;
 
+import dev.jtune.modeling.Unpadded;
 import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.torch.Nn;
 import dev.jtune.modeling.AttentionImplementation;
@@ -89,13 +90,22 @@ public final class BertModel extends PreTrainedModel {
     }
 
     /**
-     * For inference (eval mode, no gradient) on a batch with padding, when the head reads no padded position
-     * ({@link #skipPaddingInInference}): the flat positions of the real tokens (T), so
-     * that the encoder skips the padding ({@link BertEncoder#forwardPacked}); null otherwise (training, autograd, or
-     * no padding). {@code -Djtune.packedInference=false} turns it off (for comparison).
+     * The flat positions of the real tokens (T) when the encoder may skip the padding
+     * ({@link BertEncoder#forwardPacked}), else null:
+     * <ul>
+     * <li>training: always ({@link Unpadded}; {@code JTUNE_UNPAD=0} turns it off), since a padded position reaches
+     * neither a real token nor the loss;</li>
+     * <li>inference (eval mode, no gradient): when the head reads no padded position ({@link #skipPaddingInInference});
+     * {@code -Djtune.packedInference=false} turns it off (for comparison);</li>
+     * <li>eval mode with gradients, or no padding: HF's padded layout.</li>
+     * </ul>
      */
     Tensor packedIndex(Tensor mask) {
-        if (!skipPaddingInInference || is_training() || org.bytedeco.pytorch.GradMode.is_enabled() || "false".equals(System.getProperty("jtune.packedInference"))) {
+        if (is_training()) {
+            Unpadded u = Unpadded.of(mask);
+            return u == null ? null : u.index();
+        }
+        if (!skipPaddingInInference || org.bytedeco.pytorch.GradMode.is_enabled() || "false".equals(System.getProperty("jtune.packedInference"))) {
             return null;
         }
         Tensor index = mask.reshape(new long[] {-1}).nonzero().squeeze(1); // (T)
@@ -107,7 +117,7 @@ public final class BertModel extends PreTrainedModel {
      * null when some row's first token is padding (then every token is computed).
      */
     private Tensor firstTokenRows(Tensor index, Tensor mask) {
-        if (!firstTokenOnlyInInference || "false".equals(System.getProperty("jtune.firstTokenInference"))) return null;
+        if (!firstTokenOnlyInInference || is_training() || "false".equals(System.getProperty("jtune.firstTokenInference"))) return null;
         long l = mask.size(1);
         Tensor first = index.remainder(Nn.scalar(l)).eq(Nn.scalar(0)).nonzero().squeeze(1); // (≤ B)
         return first.size(0) == mask.size(0) ? first : null;

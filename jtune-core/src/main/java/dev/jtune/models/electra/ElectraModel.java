@@ -1,5 +1,6 @@
 package dev.jtune.models.electra;
 
+import dev.jtune.modeling.Unpadded;
 import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.modeling.AttentionImplementation;
 import dev.jtune.models.bert.BertEncoder;
@@ -44,7 +45,9 @@ public final class ElectraModel extends Module {
         Tensor extended = BertModel.extendedAttentionMask(mask); // (B, 1, 1, L)
         Tensor hidden = embeddings.forward(inputIds, tokenTypeIds); // (B, L, E)
         if (embeddingsProject != null) hidden = embeddingsProject.forward(hidden); // (B, L, H)
-        return encoder.forward(hidden, extended); // (B, L, H)
+        // training: the token-wise layers skip the padding (dev.jtune.modeling.Unpadded); eval keeps HF's layout
+        Unpadded u = is_training() ? Unpadded.of(attentionMask) : null;
+        return u == null ? encoder.forward(hidden, extended) : encoder.forwardPacked(hidden, extended, u.index()); // (B, L, H)
     }
 
     void setAttentionImplementation(AttentionImplementation impl) {

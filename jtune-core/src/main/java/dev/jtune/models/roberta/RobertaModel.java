@@ -1,5 +1,6 @@
 package dev.jtune.models.roberta;
 
+import dev.jtune.modeling.Unpadded;
 import dev.jtune.modeling.CheckpointLayout;
 import dev.jtune.models.bert.BertEncoder;
 import dev.jtune.models.bert.BertModel;
@@ -29,7 +30,10 @@ public final class RobertaModel extends Module {
     public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds) {
         Tensor mask = attentionMask == null ? torch.ones_like(inputIds) : attentionMask;
         Tensor hidden = embeddings.forward(inputIds, tokenTypeIds); // (B, L, H)
-        return encoder.forward(hidden, BertModel.extendedAttentionMask(mask)); // (B, L, H)
+        Tensor extended = BertModel.extendedAttentionMask(mask); // (B, 1, 1, L)
+        // training: the token-wise layers skip the padding (dev.jtune.modeling.Unpadded); eval keeps HF's layout
+        Unpadded u = is_training() ? Unpadded.of(attentionMask) : null;
+        return u == null ? encoder.forward(hidden, extended) : encoder.forwardPacked(hidden, extended, u.index()); // (B, L, H)
     }
 
     void setAttentionImplementation(AttentionImplementation impl) {
