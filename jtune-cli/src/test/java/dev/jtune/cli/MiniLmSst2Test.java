@@ -73,6 +73,7 @@ class MiniLmSst2Test {
 
         BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(out);
         model.eval();
+        model.logitsOnlyInference(true); // predict's path (the last layer computes the first token only)
         try (PreTrainedTokenizer tok = AutoTokenizer.fromPretrained(out)) {
             for (int i = 0; i < rows.size(); i++) {
                 JsonNode r = JSON.readTree(rows.get(i));
@@ -83,7 +84,12 @@ class MiniLmSst2Test {
                         Torch.longs(e.tokenTypeIds(), 1, n)).logits());
                 float[] printed = new float[r.path("logits").size()];
                 for (int c = 0; c < printed.length; c++) printed[c] = r.path("logits").get(c).floatValue();
-                assertArrayEquals(logits, printed, "row " + i);
+                assertArrayEquals(logits, printed, 1e-6f, "row " + i);
+                model.logitsOnlyInference(false); // HF's full forward: the same logits up to rounding
+                float[] full = Torch.toFloatArray(model.forward(Torch.longs(e.inputIds(), 1, n), Torch.longs(e.attentionMask(), 1, n),
+                        Torch.longs(e.tokenTypeIds(), 1, n)).logits());
+                assertArrayEquals(full, printed, 1e-5f, "row " + i + ", full forward");
+                model.logitsOnlyInference(true);
                 String label = logits[1] > logits[0] ? "1" : "0";
                 assertEquals(model.config().id2label().get(Integer.parseInt(label)), r.path("label").asText());
             }

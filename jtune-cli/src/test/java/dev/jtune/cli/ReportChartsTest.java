@@ -194,16 +194,22 @@ class ReportChartsTest {
         }
     }
 
-    @Test
-    void reportAfterAResumeKeepsTheStepsBeforeIt(@TempDir Path dir) throws IOException {
+    /** Trains the sentiment rows into {@code out}, with a checkpoint every 2 steps; returns the arguments used. */
+    private static List<String> firstRunSavingEveryTwoSteps(Path dir, Path out) throws IOException {
         Path train = CliTestSupport.tsv(dir.resolve("train.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(32, 1));
         Path eval = CliTestSupport.tsv(dir.resolve("eval.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(12, 2));
-        Path out = dir.resolve("out");
         List<String> args = new ArrayList<>(trainArgs(train, eval, out));
         args.set(args.indexOf("--save-strategy") + 1, "steps");
         args.addAll(List.of("--save-steps", "2"));
         CliTestSupport first = new CliTestSupport();
         assertEquals(0, first.run(args), first.all());
+        return args;
+    }
+
+    @Test
+    void reportAfterAResumeKeepsTheStepsBeforeIt(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("out");
+        List<String> args = firstRunSavingEveryTwoSteps(dir, out);
         List<String> resumed = new ArrayList<>(args);
         resumed.addAll(List.of("--resume-from-checkpoint", out.resolve("checkpoint-2").toString()));
         CliTestSupport second = new CliTestSupport();
@@ -225,14 +231,8 @@ class ReportChartsTest {
 
     @Test
     void resumingWithMoreStepsTrainsTheNewLength(@TempDir Path dir) throws IOException {
-        Path train = CliTestSupport.tsv(dir.resolve("train.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(32, 1));
-        Path eval = CliTestSupport.tsv(dir.resolve("eval.tsv"), "id\tsentence\tlabel", CliTestSupport.sentiment(12, 2));
         Path out = dir.resolve("out");
-        List<String> args = new ArrayList<>(trainArgs(train, eval, out));
-        args.set(args.indexOf("--save-strategy") + 1, "steps");
-        args.addAll(List.of("--save-steps", "2"));
-        CliTestSupport first = new CliTestSupport();
-        assertEquals(0, first.run(args), first.all());
+        List<String> args = firstRunSavingEveryTwoSteps(dir, out);
         List<String> longer = new ArrayList<>(args);
         longer.set(longer.indexOf("--max-steps") + 1, "6");
         longer.addAll(List.of("--resume-from-checkpoint", out.resolve("checkpoint-4").toString()));

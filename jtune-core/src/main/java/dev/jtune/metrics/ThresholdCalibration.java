@@ -7,8 +7,11 @@ import java.util.Arrays;
  * micro-F1, or one threshold per label maximising that label's F1.
  *
  * <p>Candidates are the distinct probabilities themselves (a cell is positive when {@code prob >= t}), so every
- * achievable prediction set is tried; on ties in F1 the highest threshold wins (fewest positives). A label whose
- * best F1 is 0 (no positive can be recovered) keeps {@link #DEFAULT_THRESHOLD}.
+ * achievable prediction set is tried; on ties in F1 the highest threshold wins (fewest positives). The threshold
+ * stored is then placed halfway between the chosen probability and the next lower one (half the chosen one when it
+ * is the lowest): the same predictions on the calibration set, but no example sits exactly on the threshold, where
+ * the last-bit differences between two batchings of the same rows (evaluation against {@code predict}) would flip it.
+ * A label whose best F1 is 0 (no positive can be recovered) keeps {@link #DEFAULT_THRESHOLD}.
  */
 public final class ThresholdCalibration {
     public static final double DEFAULT_THRESHOLD = 0.5;
@@ -60,7 +63,8 @@ public final class ThresholdCalibration {
             double f1 = 2.0 * tp / (pred + totalPos);
             if (f1 > bestF1) { // strict: among equal F1 keep the higher threshold seen first
                 bestF1 = f1;
-                bestT = scores[order[i]];
+                double lower = j < order.length ? scores[order[j]] : 0.0; // the next lower probability
+                bestT = (scores[order[i]] + lower) / 2;
             }
             i = j;
         }

@@ -95,12 +95,13 @@ class MetricsTest {
     @Test
     void thresholdCalibration() {
         // label0 sweep: .9 -> 2/3, .6 -> 2/4, .4 -> 4/5 (best); label1: .8 -> 2/3, .7 -> 4/4 (best)
+        // stored halfway to the next lower probability: label0 .4 is its lowest (-> .2), label1 .7 then .2 (-> .45)
         ThresholdCalibration.PerLabel per = ThresholdCalibration.perLabelThresholds(PROBS, LABELS);
-        assertArrayEquals(new double[]{0.4, 0.7}, per.thresholds());
+        assertArrayEquals(new double[]{0.2, 0.45}, per.thresholds(), 1e-12);
         assertArrayEquals(new double[]{0.8, 1.0}, per.f1(), EPS);
         // global sweep over 4 positives: .9 .4, .8 4/6, .7 6/7, .6 6/8, .4 8/9 (best), .2 8/10
         ThresholdCalibration.Threshold g = ThresholdCalibration.globalThreshold(PROBS, LABELS);
-        assertEquals(0.4, g.threshold());
+        assertEquals(0.3, g.threshold(), 1e-12); // .4, halfway to the next lower probability .2
         assertEquals(8.0 / 9, g.f1(), EPS);
         // the chosen thresholds reproduce the F1 through MultiLabelMetrics
         assertEquals(1.0 * (0.8 + 1.0) / 2, MultiLabelMetrics.compute(PROBS, LABELS, per.thresholds()).get("f1_macro"), EPS);
