@@ -1,8 +1,8 @@
 package dev.jtune.models.bert;
 
+import dev.jtune.torch.Attention;
 import dev.jtune.torch.Nn;
 import dev.jtune.modeling.AttentionImplementation;
-import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
@@ -91,7 +91,6 @@ public final class BertSelfAttention extends Module {
         long l = q.size(2);
         Tensor k = splitHeads(parts.get(1)); // (B, heads, L, d)
         Tensor v = splitHeads(parts.get(2)); // (B, heads, L, d)
-        Tensor context;
         // AUTO: what the engine probe measured on this machine before training (EngineChoices), else the rule measured
         // by jtune-bench on Intel: the fused kernel whenever no backward follows, and in fp32 training without
         // attention dropout; eager for bf16 training, where CPU SDPA's backward is several times slower than eager on
@@ -99,29 +98,7 @@ public final class BertSelfAttention extends Module {
         // slower dropout mask (eager + jtune's Dropout: 1.54 vs 1.59 s per MiniLM 32x128 fp32 step)
         boolean attentionDropout = is_training() && dropoutProb > 0;
         boolean sdpa = implementation.useSdpa(q.requires_grad(), q.scalar_type().value != torch.ScalarType.Float.value, attentionDropout);
-        if (sdpa) {
-            double p = is_training() ? dropoutProb : 0.0;
-            context = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(extendedMask), p, false,
-                    new DoubleOptional(1.0 / Math.sqrt(headSize)), false); // (B, heads, L, d)
-        } else {
-            // HF: softmax(q·kᵀ/√d + mask) · v. The 1/√d scale is applied to q, which has L/d times fewer elements
-            // than the scores (as SDPA does): equal to HF's order up to rounding. The mask is added in the scores'
-            // dtype. Under bf16 autocast that keeps the scores in bf16, so softmax takes bf16 in and out (libtorch
-            // computes it in fp32 inside); HF's eager path promotes to fp32 there, its default SDPA path keeps the
-            // probabilities in bf16 as this does. Measured: 7% of a bf16 MiniLM step (0.78 -> 0.72 s).
-            Tensor scores = q.mul(Nn.scalar(1.0 / Math.sqrt(headSize))).matmul(k.transpose(-1, -2)); // (B, heads, L, L)
-            scores = scores.add(extendedMask.to(scores.scalar_type()));
-            Tensor probs = scores.softmax(-1);
-            if (is_training() && dropoutProb > 0 && dropoutProb < 1) {
-                // dropout on the probabilities in v's dtype (the matmul would cast them anyway), with the 1/(1-p)
-                // scale moved onto the (L/d times smaller) context: (probs·keep/(1-p))·v = ((probs·keep)·v)/(1-p)
-                if (probs.scalar_type().value != v.scalar_type().value) probs = probs.to(v.scalar_type());
-                Tensor keep = dev.jtune.torch.Dropout.keepMask(probs, dropoutProb);
-                context = probs.mul(keep).matmul(v).mul(Nn.scalar(dev.jtune.torch.Dropout.scale(dropoutProb))); // (B, heads, L, d)
-            } else {
-                context = probs.matmul(v); // (B, heads, L, d)
-            }
-        }
+        Tensor context = Attention.scaledDotProduct(q, k, v, extendedMask, dropoutProb, is_training(), sdpa); // (B, heads, L, d)
         return context.transpose(1, 2).contiguous().view(b, l, h); // (B, L, H)
     }
 }

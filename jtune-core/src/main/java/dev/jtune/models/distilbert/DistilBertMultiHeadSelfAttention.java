@@ -1,9 +1,8 @@
 package dev.jtune.models.distilbert;
 
 import dev.jtune.modeling.AttentionImplementation;
-import dev.jtune.torch.Dropout;
+import dev.jtune.torch.Attention;
 import dev.jtune.torch.Nn;
-import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
@@ -52,26 +51,11 @@ public final class DistilBertMultiHeadSelfAttention extends Module {
         Tensor q = splitHeads(parts.get(0)); // (B, heads, L, d)
         Tensor k = splitHeads(parts.get(1)); // (B, heads, L, d)
         Tensor v = splitHeads(parts.get(2)); // (B, heads, L, d)
-        Tensor context;
-        // AUTO picks as BERT does (the engine probe's choice, else the rule measured there): fused SDPA without a backward and for fp32 training without
-        // attention dropout; eager for bf16 training and with attention dropout. Both equal HF's eager numbers.
+        // AUTO picks as BERT does (the engine probe's choice, else the rule measured there); both forms equal HF's eager
+        // numbers (HF's DistilBERT also scales q first)
         boolean attentionDropout = is_training() && dropoutProb > 0;
         boolean sdpa = implementation.useSdpa(q.requires_grad(), q.scalar_type().value != torch.ScalarType.Float.value, attentionDropout);
-        if (sdpa) {
-            context = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(extendedMask), is_training() ? dropoutProb : 0.0,
-                    false, new DoubleOptional(1.0 / Math.sqrt(headSize)), false); // (B, heads, L, d)
-        } else {
-            // HF: softmax(q·kᵀ/√d + mask)·v, the scale on q (as DistilBERT always did), the mask in the scores' dtype
-            Tensor scores = q.mul(Nn.scalar(1.0 / Math.sqrt(headSize))).matmul(k.transpose(-1, -2)); // (B, heads, L, L)
-            Tensor probs = scores.add(extendedMask.to(scores.scalar_type())).softmax(-1);
-            if (attentionDropout && dropoutProb < 1) {
-                // (probs·keep/(1-p))·v = ((probs·keep)·v)/(1-p): the scale on the smaller context
-                if (probs.scalar_type().value != v.scalar_type().value) probs = probs.to(v.scalar_type());
-                context = probs.mul(Dropout.keepMask(probs, dropoutProb)).matmul(v).mul(Nn.scalar(Dropout.scale(dropoutProb)));
-            } else {
-                context = Nn.dropout(probs, dropoutProb, is_training()).matmul(v); // (B, heads, L, d); p = 1 zeroes all
-            }
-        }
+        Tensor context = Attention.scaledDotProduct(q, k, v, extendedMask, dropoutProb, is_training(), sdpa); // (B, heads, L, d)
         return outLin.forward(context.transpose(1, 2).contiguous().view(b, l, h)); // (B, L, dim)
     }
 }
