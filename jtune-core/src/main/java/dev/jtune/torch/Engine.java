@@ -396,10 +396,14 @@ public final class Engine {
      * reads another file, for tests; it is read afresh each call when set).
      */
     public static Bf16Support bf16Support() {
-        String file = System.getProperty("jtune.cpuinfo");
-        if (file != null) return bf16SupportOf(cpuFlags(java.nio.file.Path.of(file)));
-        if (bf16Support == null) bf16Support = bf16SupportOf(cpuFlags(java.nio.file.Path.of("/proc/cpuinfo")));
+        if (System.getProperty("jtune.cpuinfo") != null) return bf16SupportOf(cpuFlags(cpuinfoFile()));
+        if (bf16Support == null) bf16Support = bf16SupportOf(cpuFlags(cpuinfoFile()));
         return bf16Support;
+    }
+
+    /** {@code /proc/cpuinfo}, or the file {@code -Djtune.cpuinfo=FILE} names (tests: another CPU's flags). */
+    public static java.nio.file.Path cpuinfoFile() {
+        return java.nio.file.Path.of(System.getProperty("jtune.cpuinfo", "/proc/cpuinfo"));
     }
 
     /** The support the given CPU flags imply. */
@@ -414,8 +418,7 @@ public final class Engine {
      * {@code avx2}, {@code avx512f}, {@code amx_bf16}; empty when unreadable.
      */
     public static java.util.Set<String> cpuFlags() {
-        String file = System.getProperty("jtune.cpuinfo");
-        return java.util.Collections.unmodifiableSet(cpuFlags(java.nio.file.Path.of(file != null ? file : "/proc/cpuinfo")));
+        return java.util.Collections.unmodifiableSet(cpuFlags(cpuinfoFile()));
     }
 
     /** The flags of the first {@code flags} line (empty when the file cannot be read). */
@@ -448,8 +451,7 @@ public final class Engine {
      */
     public static void requireNativeBf16(String what) {
         if (bf16Support() != Bf16Support.NONE) return;
-        java.util.Set<String> flags = System.getProperty("jtune.cpuinfo") != null
-                ? cpuFlags(java.nio.file.Path.of(System.getProperty("jtune.cpuinfo"))) : cpuFlags(java.nio.file.Path.of("/proc/cpuinfo"));
+        java.util.Set<String> flags = cpuFlags(cpuinfoFile());
         String simd = flags.contains("avx512f") ? "AVX-512 without AVX512_BF16" : flags.contains("avx2") ? "AVX2 only" : "no AVX2";
         throw new dev.jtune.JTuneException(what + " on a CPU without native bf16: /proc/cpuinfo has neither amx_bf16 nor avx512_bf16 ("
                 + simd + ")",

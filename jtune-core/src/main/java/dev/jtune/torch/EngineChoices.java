@@ -144,7 +144,7 @@ public final class EngineChoices {
 
     /** The cache key of this machine and build: CPU model, flags (hashed), intra-op threads, jtune and libtorch versions. */
     static String key() {
-        Path cpuinfo = Path.of(System.getProperty("jtune.cpuinfo", "/proc/cpuinfo"));
+        Path cpuinfo = Engine.cpuinfoFile();
         String model = "unknown CPU";
         TreeSet<String> flags = new TreeSet<>(Engine.cpuFlags(cpuinfo));
         try {
