@@ -1,4 +1,5 @@
-# Sourced by ./jtune and jtune-bench/bench.sh: picks the native allocator for the JVM before it starts.
+# Sourced by ./jtune and jtune-bench/bench.sh: picks the native allocator (jtune_malloc_env) and the instruction-set
+# cap (jtune_isa_env) for the JVM before it starts.
 #
 # JTUNE_MALLOC=auto (default): preload jemalloc when libjemalloc.so.2 is installed (Debian: apt-get install
 #   libjemalloc2), else run on glibc malloc, which dev.jtune.torch.Engine tunes from inside the JVM.
@@ -37,4 +38,26 @@ jtune_malloc_env() {
     if [[ -z "${MALLOC_CONF:-}" ]]; then
         export MALLOC_CONF="narenas:1,dirty_decay_ms:-1,muzzy_decay_ms:-1" JTUNE_SET_MALLOC_CONF=1
     fi
+}
+
+# JTUNE_CPU_ISA=avx2: run as on a CPU with AVX2 and nothing newer (AMD Zen 3, Intel before Skylake-SP), on any newer
+#   x86 CPU, to measure the AVX2 code paths. The caps of libtorch (ATEN_CPU_CAPABILITY), MKL (MKL_ENABLE_INSTRUCTIONS)
+#   and oneDNN (ONEDNN_MAX_CPU_ISA) are read when their libraries load, so they are set here, before the JVM starts;
+#   jtune itself (dev.jtune.torch.Engine.isaCap) then hides AVX-512, AMX and AVX-VNNI from its own decisions (bf16,
+#   the engine probe's cache key, the bench reference's OpenBLAS core, which the reference inherits with the caps).
+#   JTUNE_CPU_ISA=native or unset: the CPU's own instruction sets.
+jtune_isa_env() {
+    local isa="${JTUNE_CPU_ISA:-native}"
+    case "${isa,,}" in
+        native|"") return 0 ;;
+        avx2)
+            export ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2
+            ;;
+        *)
+            echo "error: JTUNE_CPU_ISA is '$isa'" >&2
+            echo "  rule: the instruction-set cap is 'native' (the CPU's own, the default) or 'avx2' (run as on an AVX2-only CPU)" >&2
+            echo "  fix: set JTUNE_CPU_ISA=avx2, JTUNE_CPU_ISA=native, or unset it" >&2
+            exit 2
+            ;;
+    esac
 }

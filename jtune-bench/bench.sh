@@ -17,6 +17,7 @@ if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then java="$JAVA_HOME/
 # shellcheck source=../launcher-env.sh
 source "$here/../launcher-env.sh"
 jtune_malloc_env
+jtune_isa_env
 # shellcheck disable=SC2086  # JTUNE_JAVA_OPTS is a list of options
 exec "$java" \
     "-Xmx${JTUNE_HEAP:-2g}" \

@@ -114,9 +114,10 @@ public final class Bench {
     }
 
     private void run() throws IOException {
-        System.out.printf(Locale.ROOT, "jtune bench: %d cores, intra-op threads %d, inter-op threads %d, fp32 BLAS %s, malloc %s, %s%n",
-                Runtime.getRuntime().availableProcessors(), torch.get_num_threads(), torch.get_num_interop_threads(),
-                Engine.blas(), Engine.allocator(), o.quick ? "quick" : "full");
+        System.out.printf(Locale.ROOT, "jtune bench: %s, %d cores%s, intra-op threads %d, inter-op threads %d, fp32 BLAS %s, malloc %s, %s%n",
+                Engine.cpuModel(), Runtime.getRuntime().availableProcessors(),
+                Engine.isaCap() == Engine.IsaCap.AVX2 ? " (capped to AVX2 by JTUNE_CPU_ISA)" : "", torch.get_num_threads(),
+                torch.get_num_interop_threads(), Engine.blas(), Engine.allocator(), o.quick ? "quick" : "full");
         Path shared = Path.of(System.getProperty("jtune.shared", "../shared"));
         Path here = Path.of(System.getProperty("jtune.bench.home", "."));
         if (o.referencePython != null) {
@@ -146,6 +147,10 @@ public final class Bench {
             Map<String, Object> root = Report.json(results, gemms, tokenizeSeconds, rssSamples);
             root.put("options", Map.of("quick", o.quick, "only", o.only, "steps", o.steps, "warmup", o.warmup));
             root.put("blas", Engine.blas());
+            root.put("cpu", Engine.cpuModel());
+            root.put("cpu_isa_cap", Engine.isaCap().name().toLowerCase(Locale.ROOT));
+            root.put("cpu_simd_flags", Engine.cpuFlags().stream().filter(f -> f.startsWith("avx") || f.startsWith("amx") || f.equals("fma")).sorted().toList());
+            root.put("intra_op_threads", torch.get_num_threads());
             root.put("allocator", Engine.allocator().toString());
             if (!Reference.RUNS.isEmpty()) root.put("reference_runs", Reference.RUNS);
             if (!families.isEmpty()) root.put("families", families);
@@ -197,8 +202,10 @@ public final class Bench {
         if (bf16Available == null) {
             bf16Available = Engine.bf16Support() != Engine.Bf16Support.NONE;
             if (!bf16Available) {
-                System.out.println("bf16 workloads skipped: this CPU has neither amx_bf16 nor avx512_bf16 in /proc/cpuinfo "
-                        + "(bf16 would be emulated, far slower than fp32; jtune train refuses --bf16 here)");
+                System.out.println("bf16 workloads skipped: " + (Engine.isaCap() == Engine.IsaCap.AVX2
+                        ? "JTUNE_CPU_ISA=avx2 hides amx_bf16 and avx512_bf16"
+                        : "this CPU has neither amx_bf16 nor avx512_bf16 in /proc/cpuinfo")
+                        + " (bf16 would be emulated, far slower than fp32; jtune train refuses --bf16 here)");
             }
         }
         if (!bf16Available) return new boolean[] {false};
@@ -209,7 +216,8 @@ public final class Bench {
         System.out.println("gemm:");
         long[][] shapes = o.quick ? new long[][] {{4096, 768, 3840}} : new long[][] {{4096, 768, 3840}, {4096, 384, 1536}, {4096, 1536, 384}};
         for (long[] s : shapes) gemms.add(Gemm.measure(torch.ScalarType.Float, s[0], s[1], s[2], 5));
-        gemms.add(Gemm.measure(torch.ScalarType.BFloat16, 4096, 768, 3840, 5));
+        dtypes(false); // decides bf16Available, saying once why bf16 is skipped
+        if (bf16Available) gemms.add(Gemm.measure(torch.ScalarType.BFloat16, 4096, 768, 3840, 5));
         for (Gemm.Rate g : gemms) {
             System.out.printf(Locale.ROOT, "  %s %dx%dx%d: %.1f GFLOP/s%n", g.dtype(), g.m(), g.k(), g.n(), g.gflops());
         }

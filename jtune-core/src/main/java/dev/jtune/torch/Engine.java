@@ -55,6 +55,8 @@ public final class Engine {
         // the load sample (below) spans loading libtorch, which takes longer than the sample needs: no extra wait
         CpuSample before = threadsGiven() ? null : CpuSample.now();
         long sampleStart = System.nanoTime();
+        String capProblem = isaCapProblem();
+        if (capProblem != null) System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING, capProblem);
         org.bytedeco.javacpp.Loader.load(torch.class);
         blas = loadedBlas();
         if (alreadyLoaded && mklOnClasspath() && !"MKL".equals(blas) && blasChoice() != BlasChoice.OPENBLAS) {
@@ -270,7 +272,7 @@ public final class Engine {
                     case AMX_BF16 -> "AMX bf16";
                     case AVX512_BF16 -> "AVX512_BF16 (no AMX)";
                     case NONE -> "no native bf16 (--bf16 refused)";
-                } + ", malloc " + allocator();
+                } + (isaCap() == IsaCap.AVX2 ? ", instruction sets capped to AVX2 (JTUNE_CPU_ISA)" : "") + ", malloc " + allocator();
     }
 
     /** The fp32 BLAS libtorch uses: "MKL" or "OpenBLAS" (after {@link #init()}). */
@@ -396,7 +398,7 @@ public final class Engine {
      * reads another file, for tests; it is read afresh each call when set).
      */
     public static Bf16Support bf16Support() {
-        if (System.getProperty("jtune.cpuinfo") != null) return bf16SupportOf(cpuFlags(cpuinfoFile()));
+        if (System.getProperty("jtune.cpuinfo") != null || System.getProperty("jtune.cpu.isa") != null) return bf16SupportOf(cpuFlags(cpuinfoFile()));
         if (bf16Support == null) bf16Support = bf16SupportOf(cpuFlags(cpuinfoFile()));
         return bf16Support;
     }
@@ -421,19 +423,91 @@ public final class Engine {
         return java.util.Collections.unmodifiableSet(cpuFlags(cpuinfoFile()));
     }
 
-    /** The flags of the first {@code flags} line (empty when the file cannot be read). */
+    /**
+     * The flags of the first {@code flags} line (empty when the file cannot be read), less those an instruction-set cap
+     * ({@link #isaCap()}) hides.
+     */
     static java.util.Set<String> cpuFlags(java.nio.file.Path cpuinfo) {
+        java.util.Set<String> flags = new java.util.HashSet<>();
         try {
             for (String line : java.nio.file.Files.readAllLines(cpuinfo)) {
                 if (line.startsWith("flags")) {
                     int colon = line.indexOf(':');
-                    return new java.util.HashSet<>(java.util.Arrays.asList(line.substring(colon + 1).trim().split("\\s+")));
+                    flags.addAll(java.util.Arrays.asList(line.substring(colon + 1).trim().split("\\s+")));
+                    break;
                 }
             }
         } catch (java.io.IOException | RuntimeException e) {
             // unreadable: no flags known
         }
-        return java.util.Set.of();
+        if (isaCap() == IsaCap.AVX2) flags.removeIf(IsaCap::beyondAvx2);
+        return flags;
+    }
+
+    /** The CPU's {@code model name} from {@code /proc/cpuinfo} ({@code -Djtune.cpuinfo=FILE}), or "unknown CPU". */
+    public static String cpuModel() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(cpuinfoFile())) {
+                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // unreadable: unknown
+        }
+        return "unknown CPU";
+    }
+
+    /**
+     * An instruction-set cap: {@code JTUNE_CPU_ISA=avx2} (or {@code -Djtune.cpu.isa=avx2}) runs jtune as on a CPU with
+     * AVX2 and nothing newer (AMD Zen 3, Intel Haswell to Comet Lake), on any newer x86 CPU. {@code ./jtune} then starts
+     * the JVM with libtorch's, MKL's and oneDNN's own caps ({@code ATEN_CPU_CAPABILITY=avx2},
+     * {@code MKL_ENABLE_INSTRUCTIONS=AVX2}, {@code ONEDNN_MAX_CPU_ISA=AVX2}), and jtune's own decisions (native bf16, the
+     * engine probe's cache key, the bench reference's OpenBLAS core) see the CPU flags without AVX-512, AMX and
+     * AVX-VNNI. Used to measure the AVX2 code paths on an AVX-512 machine; the kernels are the AVX2 ones, the silicon
+     * (caches, memory, clocks) stays this machine's.
+     */
+    public enum IsaCap {
+        /** no cap: the CPU's own instruction sets (default; {@code JTUNE_CPU_ISA=native}) */
+        NATIVE,
+        /** AVX2 and older only */
+        AVX2;
+
+        /** The flags an AVX2 cap hides: AVX-512 (all subsets), AMX, and the VEX-encoded VNNI/IFMA extensions. */
+        static boolean beyondAvx2(String flag) {
+            return flag.startsWith("avx512") || flag.startsWith("amx") || flag.startsWith("avx_vnni") || flag.equals("avx_ifma")
+                    || flag.equals("avx_ne_convert");
+        }
+    }
+
+    /**
+     * The cap {@code -Djtune.cpu.isa} or {@code JTUNE_CPU_ISA} sets ({@code native} or {@code avx2}, any case; unset
+     * or blank is native).
+     *
+     * @throws dev.jtune.JTuneException for any other value (exit 2 in the CLI; {@code ./jtune} checks it first)
+     */
+    public static IsaCap isaCap() {
+        String v = setting("jtune.cpu.isa", "JTUNE_CPU_ISA");
+        if (v == null || v.isBlank()) return IsaCap.NATIVE;
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "native" -> IsaCap.NATIVE;
+            case "avx2" -> IsaCap.AVX2;
+            default -> throw new dev.jtune.JTuneException("JTUNE_CPU_ISA (-Djtune.cpu.isa) is '" + v + "'",
+                    "the instruction-set cap is 'native' (the CPU's own, the default) or 'avx2' (run as on an AVX2-only CPU)",
+                    "set JTUNE_CPU_ISA=avx2, JTUNE_CPU_ISA=native, or unset it");
+        };
+    }
+
+    /**
+     * With {@code JTUNE_CPU_ISA=avx2}, whether libtorch's kernels are capped too: the environment variables that
+     * {@code ./jtune} sets must be there before the JVM starts (they are read when the native libraries load).
+     */
+    static String isaCapProblem() {
+        if (isaCap() != IsaCap.AVX2) return null;
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        if (!"avx2".equalsIgnoreCase(String.valueOf(System.getenv("ATEN_CPU_CAPABILITY")))) missing.add("ATEN_CPU_CAPABILITY=avx2");
+        if (!"AVX2".equalsIgnoreCase(String.valueOf(System.getenv("MKL_ENABLE_INSTRUCTIONS")))) missing.add("MKL_ENABLE_INSTRUCTIONS=AVX2");
+        if (!"AVX2".equalsIgnoreCase(String.valueOf(System.getenv("ONEDNN_MAX_CPU_ISA")))) missing.add("ONEDNN_MAX_CPU_ISA=AVX2");
+        return missing.isEmpty() ? null : "JTUNE_CPU_ISA=avx2 hides AVX-512 and AMX from jtune's own decisions, but libtorch's kernels are not "
+                + "capped: " + String.join(", ", missing) + " must be set before the JVM starts (./jtune sets them)";
     }
 
     /**
@@ -451,13 +525,16 @@ public final class Engine {
      */
     public static void requireNativeBf16(String what) {
         if (bf16Support() != Bf16Support.NONE) return;
+        String rule = "bf16 autocast needs AMX (amx_bf16) or AVX512_BF16; elsewhere libtorch emulates bf16 and it is far slower than fp32 "
+                + "(an AMD Zen 3 bf16 training step did not finish in 10 minutes; fp32 took 3.9 s)";
+        if (isaCap() == IsaCap.AVX2) {
+            throw new dev.jtune.JTuneException(what + " with JTUNE_CPU_ISA=avx2: the cap hides amx_bf16 and avx512_bf16 (jtune runs as on an AVX2-only CPU)",
+                    rule, "drop --bf16 (HF bf16=False), or unset JTUNE_CPU_ISA to use this CPU's own instruction sets");
+        }
         java.util.Set<String> flags = cpuFlags(cpuinfoFile());
         String simd = flags.contains("avx512f") ? "AVX-512 without AVX512_BF16" : flags.contains("avx2") ? "AVX2 only" : "no AVX2";
         throw new dev.jtune.JTuneException(what + " on a CPU without native bf16: /proc/cpuinfo has neither amx_bf16 nor avx512_bf16 ("
-                + simd + ")",
-                "bf16 autocast needs AMX (amx_bf16) or AVX512_BF16; elsewhere libtorch emulates bf16 and it is far slower than fp32 "
-                        + "(an AMD Zen 3 bf16 training step did not finish in 10 minutes; fp32 took 3.9 s)",
-                "drop --bf16 (HF bf16=False): fp32 is the fast path on this CPU");
+                + simd + ")", rule, "drop --bf16 (HF bf16=False): fp32 is the fast path on this CPU");
     }
 
     /** Seeds libtorch's global generator (init of new weights, dropout masks). */

@@ -144,19 +144,8 @@ public final class EngineChoices {
 
     /** The cache key of this machine and build: CPU model, flags (hashed), intra-op threads, jtune and libtorch versions. */
     static String key() {
-        Path cpuinfo = Engine.cpuinfoFile();
-        String model = "unknown CPU";
-        TreeSet<String> flags = new TreeSet<>(Engine.cpuFlags(cpuinfo));
-        try {
-            for (String line : Files.readAllLines(cpuinfo)) {
-                if (line.startsWith("model name")) {
-                    model = line.substring(line.indexOf(':') + 1).trim();
-                    break;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // unreadable: the key says so
-        }
+        String model = Engine.cpuModel();
+        TreeSet<String> flags = new TreeSet<>(Engine.cpuFlags());
         return "cpu=" + model + ";flags=" + sha256(String.join(" ", flags)).substring(0, 16) + ";threads=" + torch.get_num_threads()
                 + ";jtune=" + version("/META-INF/maven/dev.jtune/jtune-core/pom.properties")
                 + ";libtorch=" + version("/META-INF/maven/org.bytedeco/pytorch/pom.properties");

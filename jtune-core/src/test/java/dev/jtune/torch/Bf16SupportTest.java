@@ -18,7 +18,10 @@ class Bf16SupportTest {
     Path dir;
 
     @AfterEach
-    void clear() { System.clearProperty("jtune.cpuinfo"); }
+    void clear() {
+        System.clearProperty("jtune.cpuinfo");
+        System.clearProperty("jtune.cpu.isa");
+    }
 
     private void cpu(String flags) throws IOException {
         Path f = dir.resolve("cpuinfo");
@@ -47,5 +50,29 @@ class Bf16SupportTest {
         cpu("fpu avx2 avx512f avx512_bf16 amx_bf16 amx_tile");
         assertDoesNotThrow(() -> Engine.requireNativeBf16("bf16"));
         assertTrue(Engine.cpuSupportsAmxBf16());
+    }
+
+    @Test
+    void anAvx2CapHidesAvx512AndAmxAndRefusesBf16NamingTheCap() throws IOException {
+        cpu("fpu avx avx2 fma avx512f avx512bw avx512_bf16 avx512_vnni amx_bf16 amx_tile amx_int8 avx_vnni");
+        assertEquals(Engine.Bf16Support.AMX_BF16, Engine.bf16Support());
+        System.setProperty("jtune.cpu.isa", "AVX2");
+        assertEquals(Engine.IsaCap.AVX2, Engine.isaCap());
+        assertEquals(Set.of("fpu", "avx", "avx2", "fma"), Engine.cpuFlags(), "AVX-512, AMX and AVX-VNNI are hidden, AVX2 and older kept");
+        assertEquals(Engine.Bf16Support.NONE, Engine.bf16Support());
+        JTuneException e = assertThrows(JTuneException.class, () -> Engine.requireNativeBf16("bf16=True (CLI --bf16)"));
+        assertTrue(e.getMessage().contains("JTUNE_CPU_ISA=avx2") && e.getMessage().contains("--bf16")
+                && e.getMessage().contains("unset JTUNE_CPU_ISA"), e.getMessage());
+        System.setProperty("jtune.cpu.isa", "native");
+        assertEquals(Engine.Bf16Support.AMX_BF16, Engine.bf16Support());
+        assertTrue(Engine.cpuFlags().contains("avx512f"));
+    }
+
+    @Test
+    void anUnknownCapIsBadInputNamingTheVariableAndTheChoices() {
+        System.setProperty("jtune.cpu.isa", "avx512");
+        JTuneException e = assertThrows(JTuneException.class, Engine::isaCap);
+        assertTrue(e.getMessage().contains("JTUNE_CPU_ISA") && e.getMessage().contains("'avx512'") && e.getMessage().contains("'avx2'")
+                && e.getMessage().contains("'native'"), e.getMessage());
     }
 }
