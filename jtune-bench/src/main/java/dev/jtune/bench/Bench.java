@@ -32,6 +32,8 @@ import java.util.Set;
  * --steps N          measured steps per workload (default 5; median reported), --warmup N (default 2, quick 1)
  * --rss-steps N      steps of the RSS run (MiniLM 32x128 training; default 2000), --rss-bf16 to run it in bf16
  * --attention A      eager | sdpa | auto: force one attention path (default: the measured best per dtype)
+ * --optim O          adamw_torch_fused | adamw_torch: the AdamW kernel of the training workloads and of e2e's jtune train
+ *                    (default: TrainingArguments' default, adamw_torch_fused)
  * --custom L,H,A,I,V,B,S  probe one shape (layers, hidden, heads, intermediate, vocab, batch, seq)
  * --reference        first time the PyTorch reference (../shared/tools/hfref.py with Debian's python3-torch) on the same
  *                    workloads, in this session, and compute the ratios against it (else: the PyTorch 1.13 reference figures in jtune-bench/RESULTS.md figures);
@@ -82,10 +84,11 @@ public final class Bench {
                     case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, a));
                     case "--rss-steps" -> rssSteps = Integer.parseInt(value(args, ++i, a));
                     case "--attention" -> attention = value(args, ++i, a).toUpperCase(Locale.ROOT);
+                    case "--optim" -> LoopRunner.optim = dev.jtune.optim.OptimizerNames.fromHf(value(args, ++i, a));
                     case "--custom" -> custom = java.util.Arrays.stream(value(args, ++i, a).split(",")).mapToInt(Integer::parseInt).toArray();
                     case "-h", "--help" -> {
                         System.out.println("usage: bench.sh [--quick] [--only minilm,bert-base,sweep,predict,gemm,rss,families,e2e] [--json FILE] "
-                                + "[--steps N] [--warmup N] [--rss-steps N] [--rss-bf16] [--attention eager|sdpa|auto] [--custom L,H,heads,I,vocab,batch,seq] [--reference] [--reference-python PY]");
+                                + "[--steps N] [--warmup N] [--rss-steps N] [--rss-bf16] [--attention eager|sdpa|auto] [--optim adamw_torch_fused|adamw_torch] [--custom L,H,heads,I,vocab,batch,seq] [--reference] [--reference-python PY]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");

@@ -113,9 +113,10 @@ final class EndToEnd {
             throw new java.io.UncheckedIOException(e);
         }
         try {
-            List<String> jt = List.of(repo.resolve("jtune").toString(), "train", "--model", "minilm", "--train", data.toString(),
+            List<String> jt = new ArrayList<>(List.of(repo.resolve("jtune").toString(), "train", "--model", "minilm", "--train", data.toString(),
                     "--output-dir", tmp.resolve("jtune").toString(), "--num-train-epochs", String.valueOf(EPOCHS),
-                    "--per-device-train-batch-size", String.valueOf(BATCH), "--max-length", String.valueOf(MAX_LENGTH), "--no-progress");
+                    "--per-device-train-batch-size", String.valueOf(BATCH), "--max-length", String.valueOf(MAX_LENGTH), "--no-progress"));
+            if (LoopRunner.optim != null) jt.addAll(List.of("--optim", LoopRunner.optim.hfName()));
             Run jtune = time("jtune", jt, Map.of(), JTUNE_RUNTIME, 1);
             Run ref = null;
             String core = null;

@@ -41,9 +41,15 @@ final class LoopRunner {
         void after(int step, double seconds);
     }
 
+    /** {@code --optim}: the AdamW kernel of every training workload (null: TrainingArguments' default). */
+    static volatile dev.jtune.optim.OptimizerNames optim;
+
     static StepResult run(Workload w, BenchData data) {
         return run(w, data, 0, null);
     }
+
+    /** {@code --optim}: the AdamW kernel of every training workload (null: TrainingArguments' default). */
+    static volatile dev.jtune.optim.OptimizerNames optim;
 
     static StepResult run(Workload w, BenchData data, int every, StepListener listener) {
         Engine.manualSeed(42);
@@ -57,6 +63,9 @@ final class LoopRunner {
     }
 
     /** Trains {@code model} (any family) for the workload's steps on the workload's rows; the caller closes the model. */
+    /** {@code --optim}: the AdamW kernel of every training workload (null: TrainingArguments' default). */
+    static volatile dev.jtune.optim.OptimizerNames optim;
+
     static StepResult run(Workload w, TaskModel model, BenchData data, int every, StepListener listener) {
         Path file = w.dynamic() ? data.sentences() : data.fixedLength(w.seq(), w.batch() * (w.warmup() + w.steps()));
         Path out;
@@ -77,6 +86,7 @@ final class LoopRunner {
                 .learningRate(2e-5).weightDecay(0.01)
                 .maxLength(w.seq())
                 .bf16(w.bf16())
+                .optim(optim != null ? optim : TrainingArguments.defaults().optim())
                 .saveStrategy(SaveStrategy.NO)
                 .seed(42)
                 .build();

@@ -392,7 +392,7 @@ public class TrainCommand implements Callable<Integer>, TrainingArgsOptions.Hold
                 + ", batch " + a.perDeviceTrainBatchSize() + (a.gradientAccumulationSteps() > 1 ? " x " + a.gradientAccumulationSteps() : "")
                 + (worldSize > 1 ? " per rank x " + worldSize + " ranks (" + CliSupport.count(DistributedSampler.numSamples(train.size(), worldSize), "example")
                         + " per rank and epoch, DistributedSampler)" : "")
-                + ", learning rate " + a.learningRate() + ", max_length " + a.maxLength() + (a.bf16() ? ", bf16" : "")
+                + ", learning rate " + a.learningRate() + " (" + a.optim() + ")" + ", max_length " + a.maxLength() + (a.bf16() ? ", bf16" : "")
                 + ", seed " + a.seed() + ", " + logging(a, DistributedSampler.numSamples(train.size(), worldSize));
     }
 

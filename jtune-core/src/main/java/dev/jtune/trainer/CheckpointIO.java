@@ -9,7 +9,7 @@ import dev.jtune.modeling.io.SafeTensors;
 import dev.jtune.modeling.io.WeightFiles;
 import dev.jtune.modeling.PreTrainedModel;
 import dev.jtune.tokenization.PreTrainedTokenizer;
-import org.bytedeco.pytorch.AdamW;
+import dev.jtune.optim.AdamWOptimizer;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.OutputArchive;
 
@@ -43,7 +43,7 @@ public final class CheckpointIO {
     /** The loop counters that make a resumed run log exactly what an uninterrupted run logs. */
     public record LoopState(double trLossSinceLog, int lastLoggedStep, double totalLoss, int nanSteps) {}
 
-    static Path save(Path outputDir, TaskModel model, PreTrainedTokenizer tokenizer, AdamW optimizer,
+    static Path save(Path outputDir, TaskModel model, PreTrainedTokenizer tokenizer, AdamWOptimizer optimizer,
                      TrainerState state, TrainingArguments args, LoopState loop, Map<String, Object> scheduler,
                      String dataFingerprint, int worldSize) {
         Path target = outputDir.resolve(CheckpointRotation.PREFIX_CHECKPOINT_DIR + "-" + state.globalStep());
@@ -285,7 +285,7 @@ public final class CheckpointIO {
     }
 
     /** Restores weights and optimizer state into existing objects; returns the trainer state and loop counters. */
-    static Map.Entry<TrainerState, LoopState> load(Path dir, PreTrainedModel model, AdamW optimizer,
+    static Map.Entry<TrainerState, LoopState> load(Path dir, PreTrainedModel model, AdamWOptimizer optimizer,
                                                    TrainingArguments args, dev.jtune.data.Dataset data, int worldSize) {
         checkComplete(dir);
         checkWorldSize(dir, worldSize);
@@ -300,7 +300,9 @@ public final class CheckpointIO {
         try {
             InputArchive ia = new InputArchive();
             ia.load_from(dir.resolve(OPTIMIZER).toString());
-            optimizer.load(ia);
+            optimizer.load(ia, "checkpoint " + dir + ": " + OPTIMIZER);
+        } catch (JTuneException e) {
+            throw e;
         } catch (RuntimeException e) {
             String first = String.valueOf(e.getMessage()).strip().lines().findFirst().orElse("");
             throw new JTuneException("checkpoint " + dir + ": " + OPTIMIZER + " cannot be read (" + first + ")",

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jtune.JTuneException;
+import dev.jtune.optim.OptimizerNames;
 import dev.jtune.optim.SchedulerType;
 
 import java.io.IOException;
@@ -52,6 +53,8 @@ import java.lang.reflect.RecordComponent;
  *                                 HF's mean of means
  * @param ddpTimeout               seconds a distributed collective or the rendezvous waits for the other ranks (HF
  *                                 {@code ddp_timeout}, default 1800); see {@code dev.jtune.distributed}
+ * @param optim                    the AdamW kernel (HF {@code optim}): {@code adamw_torch_fused} (default, as HF v5)
+ *                                 or {@code adamw_torch}; see {@link dev.jtune.optim.AdamWOptimizer}
  */
 public record TrainingArguments(
         String outputDir,
@@ -92,7 +95,8 @@ public record TrainingArguments(
         boolean fp16,
         int maxLength,
         boolean averageLossExactMean,
-        int ddpTimeout) {
+        int ddpTimeout,
+        OptimizerNames optim) {
 
     /** One field: HF name, Java name, CLI flag, Java type, default and description (for the CLI and docs). */
     public record FieldInfo(String hfName, String javaName, String cliFlag, Class<?> type, boolean nullable,
@@ -416,6 +420,8 @@ public record TrainingArguments(
         spec("max_length", "maxLength", 128, "jtune: tokenizer truncation length, special tokens included.");
         spec("average_loss_exact_mean", "averageLossExactMean", false, "jtune: exact per-example mean under gradient accumulation (HF: mean of micro-batch means).");
         spec("ddp_timeout", "ddpTimeout", 1800, "Distributed training: seconds a collective (all-reduce, barrier) or the rendezvous waits for the other ranks before the job stops.");
+        spec("optim", "optim", OptimizerNames.ADAMW_TORCH_FUSED, "Optimizer: adamw_torch_fused (AdamW in one fused kernel per parameter group, HF v5's default) "
+                + "or adamw_torch (libtorch's per-tensor AdamW); the same update to float rounding.", OptimizerNames::fromHf);
     }
 
     private static final Map<String, Spec> BY_HF = new LinkedHashMap<>();
@@ -487,7 +493,7 @@ public record TrainingArguments(
      * Parses HF-style JSON. Known keys set fields ({@code evaluation_strategy} is the old name of
      * {@code eval_strategy}); unknown or unimplemented keys are reported in {@link FromJsonResult#ignoredKeys()};
      * keys whose non-default value would change training semantics that jtune does not implement
-     * ({@code optim} other than AdamW, {@code deepspeed}, {@code fsdp}, {@code lr_scheduler_kwargs}, ...) throw.
+     * ({@code deepspeed}, {@code fsdp}, {@code lr_scheduler_kwargs}, ...) throw.
      */
     public static FromJsonResult fromJson(String json, String source) {
         JsonNode root;
@@ -530,15 +536,9 @@ public record TrainingArguments(
     /** Keys HF may write as null that mean "the default" here (dataloader_prefetch_factor: jtune's 2 batches ahead). */
     private static final Set<String> NULL_KEEPS_DEFAULT = Set.of("eval_strategy", "warmup_steps", "dataloader_prefetch_factor");
 
-    private static final Set<String> SUPPORTED_OPTIM = Set.of("adamw_torch", "adamw_torch_fused", "adamw_hf");
-
     private static void checkUnsupported(String key, JsonNode v, String source) {
         String reason = null;
         switch (key) {
-            case "optim":
-                if (!v.isNull() && !SUPPORTED_OPTIM.contains(v.asText())) reason = "jtune implements only AdamW "
-                        + "(optim adamw_torch, adamw_torch_fused or adamw_hf)";
-                break;
             case "deepspeed":
                 if (!v.isNull() && !(v.isTextual() && v.asText().isEmpty())) reason = "jtune does not implement DeepSpeed";
                 break;
@@ -680,6 +680,7 @@ public record TrainingArguments(
         public Builder fp16(boolean v) { return put("fp16", v); }
         public Builder maxLength(int v) { return put("maxLength", v); }
         public Builder averageLossExactMean(boolean v) { return put("averageLossExactMean", v); }
+        public Builder optim(OptimizerNames v) { return put("optim", Objects.requireNonNull(v)); }
         public Builder ddpTimeout(int v) { return put("ddpTimeout", v); }
 
         /**

@@ -4,11 +4,10 @@ import dev.jtune.JTuneException;
 import dev.jtune.distributed.DistributedSampler;
 import dev.jtune.distributed.ProcessGroupContext;
 import dev.jtune.modeling.TaskModel;
-import dev.jtune.optim.AdamWFactory;
+import dev.jtune.optim.AdamWOptimizer;
 import dev.jtune.optim.LrSchedule;
 import dev.jtune.torch.Engine;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -70,7 +69,7 @@ final class TrainingLoop {
     }
 
     /** Everything one run fixes before its first step. */
-    private record Run(Features train, Sampler sampler, int stepsPerEpoch, int numEpochs, LrSchedule schedule, AdamW opt,
+    private record Run(Features train, Sampler sampler, int stepsPerEpoch, int numEpochs, LrSchedule schedule, AdamWOptimizer opt,
                        TensorVector params, List<Tensor> paramList, long nonEmbeddingParams, TrainerState state, TrainerControl control,
                        Counters counters, int startStep, long t0) {}
 
@@ -109,8 +108,8 @@ final class TrainingLoop {
         LrSchedule schedule = new LrSchedule(args.lrSchedulerType(), args.learningRate(), args.resolvedWarmupSteps(total), total);
 
         Map<String, Tensor> params = model.namedParameters();
-        AdamW opt = AdamWFactory.create(params, args.learningRate(), args.adamBeta1(), args.adamBeta2(),
-                args.adamEpsilon(), args.weightDecay()).optimizer();
+        AdamWOptimizer opt = AdamWOptimizer.create(args.optim(), params, args.learningRate(), args.adamBeta1(), args.adamBeta2(),
+                args.adamEpsilon(), args.weightDecay());
         long nonEmbeddingParams = 0; // HF num_parameters(exclude_embeddings=True): every parameter but nn.Embedding weights
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
             if (!e.getKey().contains("embeddings.") || !e.getKey().endsWith(".weight") || e.getValue().dim() != 2) nonEmbeddingParams += e.getValue().numel();
@@ -176,7 +175,7 @@ final class TrainingLoop {
         // dropout masks depend only on (seed, step): a resumed run draws the same ones
         Engine.manualSeed(args.seed() * 1_000_003L + state.globalStep());
         double lr = r.schedule().lrAt(state.globalStep());
-        AdamWFactory.setLearningRate(r.opt(), lr);
+        r.opt().setLearningRate(lr);
         long itemsInWindow = 0;
         for (int[] mb : window) itemsInWindow += r.train().countedItems(mb);
         ProcessGroupContext dist = trainer.distributed();
@@ -246,7 +245,7 @@ final class TrainingLoop {
         if (finite) r.opt().step();
         else c.nanSteps++;
         t = StepProfile.lap(StepProfile.Phase.OPTIMIZER, t);
-        r.opt().zero_grad(true);
+        r.opt().zeroGrad();
         t = StepProfile.lap(StepProfile.Phase.ZERO_GRAD, t);
         cb.onOptimizerStep(args, state, control);
         state.globalStep(state.globalStep() + 1);

@@ -1,6 +1,7 @@
 package dev.jtune.trainer;
 
 import dev.jtune.JTuneException;
+import dev.jtune.optim.OptimizerNames;
 import dev.jtune.optim.SchedulerType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,6 +175,7 @@ class TrainingArgumentsTest {
         assertEquals(2, a.gradientAccumulationSteps());
         assertEquals(2e-5, a.learningRate());
         assertEquals(SchedulerType.COSINE, a.lrSchedulerType());
+        assertEquals(OptimizerNames.ADAMW_TORCH, a.optim()); // "optim": "adamw_torch"
         assertEquals(0.1, a.warmupRatio());
         assertEquals(10, a.resolvedWarmupSteps(100));
         assertEquals(13, a.seed());
@@ -181,7 +183,7 @@ class TrainingArgumentsTest {
         assertEquals(TrainSamplingStrategy.GROUP_BY_LENGTH, a.trainSamplingStrategy()); // group_by_length: true
         assertEquals("eval_accuracy", a.resolvedMetricForBestModel());
         assertEquals(50, a.resolvedEvalSteps());
-        for (String k : List.of("overwrite_output_dir", "do_train", "push_to_hub", "report_to", "logging_dir", "optim",
+        for (String k : List.of("overwrite_output_dir", "do_train", "push_to_hub", "report_to", "logging_dir",
                 "fsdp", "deepspeed", "lr_scheduler_kwargs", "hub_token", "save_safetensors", "remove_unused_columns")) {
             assertTrue(r.ignoredKeys().contains(k), k);
         }
@@ -202,7 +204,13 @@ class TrainingArgumentsTest {
         for (String json : bad) {
             assertThrows(JTuneException.class, () -> TrainingArguments.fromJson(json), json);
         }
-        assertEquals(List.of("optim"), TrainingArguments.fromJson("{\"optim\": \"adamw_torch_fused\"}").ignoredKeys());
+        TrainingArguments.FromJsonResult fused = TrainingArguments.fromJson("{\"optim\": \"adamw_torch_fused\"}");
+        assertEquals(List.of(), fused.ignoredKeys());
+        assertEquals(OptimizerNames.ADAMW_TORCH_FUSED, fused.args().optim());
+        assertEquals(OptimizerNames.ADAMW_TORCH, TrainingArguments.fromJson("{\"optim\": \"adamw_torch\"}").args().optim());
+        assertEquals(OptimizerNames.ADAMW_TORCH, TrainingArguments.fromJson("{\"optim\": \"adamw_hf\"}").args().optim(), "HF 4.x's own AdamW: the same update");
+        JTuneException sgd = assertThrows(JTuneException.class, () -> TrainingArguments.fromJson("{\"optim\": \"sgd\"}"));
+        assertTrue(sgd.getMessage().contains("optim (--optim) is \"sgd\"") && sgd.getMessage().contains("adamw_torch_fused"), sgd.getMessage());
         // eval_strategy wins over the old name
         assertEquals(IntervalStrategy.STEPS, TrainingArguments.fromJson(
                 "{\"eval_strategy\": \"steps\", \"evaluation_strategy\": \"epoch\"}").args().evalStrategy());

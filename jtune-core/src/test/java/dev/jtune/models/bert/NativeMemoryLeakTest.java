@@ -1,11 +1,11 @@
 package dev.jtune.models.bert;
 
-import dev.jtune.optim.AdamWFactory;
+import dev.jtune.optim.AdamWOptimizer;
+import dev.jtune.optim.OptimizerNames;
 import dev.jtune.torch.Engine;
 import dev.jtune.torch.Torch;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -47,7 +47,7 @@ class NativeMemoryLeakTest {
         BertForSequenceClassification model = new BertForSequenceClassification(c);
         model.train(true);
         Map<String, Tensor> params = model.namedParameters();
-        AdamW opt = AdamWFactory.create(params, 1e-3, 0.9, 0.999, 1e-8, 0.01).optimizer();
+        AdamWOptimizer opt = AdamWOptimizer.create(OptimizerNames.ADAMW_TORCH_FUSED, params, 1e-3, 0.9, 0.999, 1e-8, 0.01);
         TensorVector paramVector = new TensorVector(params.values().toArray(new Tensor[0]));
         int b = 16, s = 64;
         SplittableRandom rnd = new SplittableRandom(11);
@@ -63,7 +63,7 @@ class NativeMemoryLeakTest {
                 loss.backward();
                 torch.clip_grad_norm_(paramVector, 1.0);
                 opt.step();
-                opt.zero_grad(true);
+                opt.zeroGrad();
                 lastLoss = loss.item_double();
                 if (step == 1) firstLoss = lastLoss;
             }
