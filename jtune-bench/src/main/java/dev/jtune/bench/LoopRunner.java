@@ -48,8 +48,6 @@ final class LoopRunner {
         return run(w, data, 0, null);
     }
 
-    /** {@code --optim}: the AdamW kernel of every training workload (null: TrainingArguments' default). */
-    static volatile dev.jtune.optim.OptimizerNames optim;
 
     static StepResult run(Workload w, BenchData data, int every, StepListener listener) {
         Engine.manualSeed(42);
@@ -63,8 +61,6 @@ final class LoopRunner {
     }
 
     /** Trains {@code model} (any family) for the workload's steps on the workload's rows; the caller closes the model. */
-    /** {@code --optim}: the AdamW kernel of every training workload (null: TrainingArguments' default). */
-    static volatile dev.jtune.optim.OptimizerNames optim;
 
     static StepResult run(Workload w, TaskModel model, BenchData data, int every, StepListener listener) {
         Path file = w.dynamic() ? data.sentences() : data.fixedLength(w.seq(), w.batch() * (w.warmup() + w.steps()));
