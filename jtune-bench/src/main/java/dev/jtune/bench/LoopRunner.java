@@ -61,7 +61,6 @@ final class LoopRunner {
     }
 
     /** Trains {@code model} (any family) for the workload's steps on the workload's rows; the caller closes the model. */
-
     static StepResult run(Workload w, TaskModel model, BenchData data, int every, StepListener listener) {
         Path file = w.dynamic() ? data.sentences() : data.fixedLength(w.seq(), w.batch() * (w.warmup() + w.steps()));
         Path out;
