@@ -96,6 +96,31 @@ class LauncherGuardTest {
         return pb.start();
     }
 
+    @Test
+    void jtuneHomeHoldsTheLaunchersFoldersAndABadInstructionSetCapIsExit2BeforeTheJvm() throws Exception {
+        Path jtune = launcher(), cwd = Files.createDirectories(dir.resolve("cwd")), home = dir.resolve("home");
+        ProcessBuilder pb = new ProcessBuilder(jtune.toString(), "--version").directory(cwd.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile());
+        pb.environment().put("JAVA_HOME", dir.resolve("jdk").toString());
+        pb.environment().put("TEST_CP", System.getProperty("java.class.path"));
+        pb.environment().put("JTUNE_MALLOC", "glibc");
+        pb.environment().remove("JTUNE_LOG_DIR");
+        pb.environment().put("JTUNE_HOME", home.toString());
+        Process p = pb.start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("child.log")));
+        assertTrue(Files.isDirectory(home.resolve("logs")), "crash reports go to $JTUNE_HOME/logs");
+
+        pb.environment().put("JTUNE_CPU_ISA", "avx512");
+        pb.environment().put("JAVA_HOME", dir.resolve("no-jdk").toString()); // the check runs before any JVM starts
+        Process bad = pb.start();
+        assertTrue(bad.waitFor(60, TimeUnit.SECONDS));
+        String log = Files.readString(dir.resolve("child.log"));
+        assertEquals(ExitCode.INVALID_INPUT, bad.exitValue(), log);
+        assertContains(log, "JTUNE_CPU_ISA is 'avx512'");
+        assertContains(log, "fix: set JTUNE_CPU_ISA=avx2");
+    }
+
     @Tag("slow")
     @Test
     void outOfHeapInTheRealLauncherIsOneLineAndExit1() throws Exception {

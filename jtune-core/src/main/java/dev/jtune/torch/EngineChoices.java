@@ -35,8 +35,8 @@ import java.util.TreeSet;
  * finds decides {@code AttentionImplementation.AUTO}: the fixed rule's path, unless the other one was more than 10%
  * faster (a near tie under a busy machine's noise keeps the rule).
  *
- * <p>The result is cached per machine in {@code ~/.cache/jtune/engine-choices.json} ({@code $JTUNE_HOME/engine-choices.json}
- * when {@code JTUNE_HOME} is set; {@code -Djtune.engine.cache=FILE} for tests), keyed by the CPU model, a hash of its
+ * <p>The result is cached per machine in {@code engine-choices.json} in jtune's cache folder ({@code ~/.cache/jtune}, or
+ * {@code $JTUNE_HOME}; {@link dev.jtune.io.JTuneHome}; {@code -Djtune.engine.cache=FILE} for tests), keyed by the CPU model, a hash of its
  * flags, the intra-op thread count, the jtune and libtorch versions: a second run on the same machine reads it and
  * runs no probe; another key probes again and rewrites the file (atomically, {@link AtomicFiles}); an unreadable or
  * corrupt file is ignored and rewritten. {@code -Djtune.probe=false} / {@code JTUNE_PROBE=0} turns the probe off
@@ -133,13 +133,11 @@ public final class EngineChoices {
         return v == null || !(v.equalsIgnoreCase("false") || v.equals("0") || v.equalsIgnoreCase("off"));
     }
 
-    /** {@code -Djtune.engine.cache}, else {@code $JTUNE_HOME/engine-choices.json}, else {@code ~/.cache/jtune/engine-choices.json}. */
+    /** {@code -Djtune.engine.cache}, else {@code engine-choices.json} in jtune's cache folder ({@link dev.jtune.io.JTuneHome}). */
     public static Path cacheFile() {
         String forced = System.getProperty("jtune.engine.cache");
         if (forced != null && !forced.isBlank()) return Path.of(forced);
-        String home = System.getenv("JTUNE_HOME");
-        if (home != null && !home.isBlank()) return Path.of(home, "engine-choices.json");
-        return Path.of(System.getProperty("user.home"), ".cache", "jtune", "engine-choices.json");
+        return dev.jtune.io.JTuneHome.root().resolve("engine-choices.json");
     }
 
     /** The cache key of this machine and build: CPU model, flags (hashed), intra-op threads, jtune and libtorch versions. */

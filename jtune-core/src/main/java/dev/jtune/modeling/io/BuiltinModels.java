@@ -35,11 +35,9 @@ public final class BuiltinModels {
 
     private BuiltinModels() {}
 
-    /** {@code $JTUNE_HOME}, else {@code ~/.cache/jtune/models}. */
+    /** {@code models/} under jtune's cache folder ({@link dev.jtune.io.JTuneHome}: {@code $JTUNE_HOME}, else {@code ~/.cache/jtune}). */
     public static Path defaultCacheRoot() {
-        String home = System.getenv("JTUNE_HOME");
-        if (home != null && !home.isBlank()) return Path.of(home);
-        return Path.of(System.getProperty("user.home"), ".cache", "jtune", "models");
+        return dev.jtune.io.JTuneHome.root().resolve("models");
     }
 
     /** The all-MiniLM-L6-v2 folder under {@code cacheRoot}, created (atomically) on first use. */
@@ -56,7 +54,7 @@ public final class BuiltinModels {
             return target;
         } catch (IOException e) {
             throw new JTuneException("could not create the built-in model folder " + target + ": " + e,
-                    "the model cache folder must be writable", "set JTUNE_HOME to a writable folder", e);
+                    "the model cache folder must be writable", "set JTUNE_HOME to a writable folder (jtune keeps its cache there; the model goes to $JTUNE_HOME/models)", e);
         } finally {
             if (tmp != null) AtomicFiles.deleteTree(tmp);
         }
