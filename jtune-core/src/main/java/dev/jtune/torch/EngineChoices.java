@@ -38,8 +38,9 @@ import java.util.TreeSet;
  * <p>The result is cached per machine in {@code engine-choices.json} in jtune's cache folder ({@code ~/.cache/jtune}, or
  * {@code $JTUNE_HOME}; {@link dev.jtune.io.JTuneHome}; {@code -Djtune.engine.cache=FILE} for tests), keyed by the CPU model, a hash of its
  * flags, the intra-op thread count, the jtune and libtorch versions: a second run on the same machine reads it and
- * runs no probe; another key probes again and rewrites the file (atomically, {@link AtomicFiles}); an unreadable or
- * corrupt file is ignored and rewritten. {@code -Djtune.probe=false} / {@code JTUNE_PROBE=0} turns the probe off
+ * runs no probe; another key (another thread count under load, {@code JTUNE_CPU_ISA=avx2}, a shared home folder) is
+ * probed and added beside the others, up to {@link #MAX_KEYS} (the oldest go first); the file is rewritten atomically
+ * ({@link AtomicFiles}); an unreadable or corrupt file is ignored and rewritten. {@code -Djtune.probe=false} / {@code JTUNE_PROBE=0} turns the probe off
  * (AUTO then keeps its fixed rule: SDPA for inference and fp32 training without attention dropout, eager otherwise).
  * {@code -Djtune.cpuinfo=FILE} (tests) replaces {@code /proc/cpuinfo} in the key.
  *
@@ -92,7 +93,10 @@ public final class EngineChoices {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Choices> RESOLVED = new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicInteger PROBES = new java.util.concurrent.atomic.AtomicInteger();
-    private static final int FORMAT = 1;
+    /** 2: one entry per key under {@code machines} (1 held a single key and was rewritten by every other one). */
+    private static final int FORMAT = 2;
+    /** Keys kept in the file; the oldest entry goes when a new one would exceed it. */
+    static final int MAX_KEYS = 16;
     /** The measurement {@link #forRun} uses (tests put a counting one here). */
     static volatile Probe probe = EngineChoices::measureAttention;
 
@@ -152,8 +156,9 @@ public final class EngineChoices {
     /** The cached choices when the file holds this key and dtype, else a probe whose result is written back. */
     static Choices resolve(Path file, String key, boolean bf16, Probe probe) {
         String dtype = bf16 ? "bf16" : "fp32";
-        ObjectNode root = read(file, key);
-        JsonNode cached = root.path("attention").path(dtype);
+        ObjectNode root = read(file);
+        ObjectNode machines = root.with("machines");
+        JsonNode cached = machines.path(key).path("attention").path(dtype);
         if (cached.isObject()) {
             try {
                 return new Choices(fromJson(dtype, cached), Source.CACHE, file, key);
@@ -163,8 +168,11 @@ public final class EngineChoices {
         }
         PROBES.incrementAndGet();
         Attention a = probe.measure(bf16);
-        ObjectNode att = root.with("attention");
-        att.set(dtype, toJson(a));
+        ObjectNode entry = machines.path(key) instanceof ObjectNode o ? o : JSON.createObjectNode();
+        machines.remove(key); // re-added last: the most recently measured key is the last to go
+        entry.with("attention").set(dtype, toJson(a));
+        machines.set(key, entry);
+        while (machines.size() > MAX_KEYS) machines.remove(machines.fieldNames().next());
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
@@ -176,20 +184,20 @@ public final class EngineChoices {
         return new Choices(a, Source.PROBE, file, key);
     }
 
-    /** The file's content when it is valid JSON of this format and key; else a fresh root (the file is rewritten). */
-    private static ObjectNode read(Path file, String key) {
+    /** The file's content when it is valid JSON of this format; else a fresh root (the file is rewritten after a probe). */
+    private static ObjectNode read(Path file) {
         try {
             if (Files.isRegularFile(file)) {
                 JsonNode n = JSON.readTree(file.toFile());
-                if (n instanceof ObjectNode o && o.path("format").asInt() == FORMAT && key.equals(o.path("key").asText())) return o;
+                if (n instanceof ObjectNode o && o.path("format").asInt() == FORMAT && o.path("machines").isObject()) return o;
             }
         } catch (IOException | RuntimeException e) {
             // corrupt or unreadable: ignored, rewritten after the probe
         }
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
-        root.put("key", key);
-        root.put("written_by", "jtune engine probe (dev.jtune.torch.EngineChoices); delete this file to measure again");
+        root.put("written_by", "jtune engine probe (dev.jtune.torch.EngineChoices): measurements by machine key; delete this file to measure again");
+        root.putObject("machines");
         return root;
     }
 

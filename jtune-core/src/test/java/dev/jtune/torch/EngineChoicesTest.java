@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -65,15 +66,35 @@ class EngineChoicesTest {
         return new ObjectMapper().readTree(cache.toFile());
     }
 
+    /** The file's machine keys, oldest first. */
+    private List<String> keys() throws IOException {
+        List<String> k = new java.util.ArrayList<>();
+        cacheJson().path("machines").fieldNames().forEachRemaining(k::add);
+        return k;
+    }
+
+    /** The one entry whose key names this CPU model. */
+    private JsonNode entry(String model) throws IOException {
+        JsonNode found = null;
+        for (String k : keys()) {
+            if (k.contains("cpu=" + model + ";")) {
+                assertNull(found, "one entry per key");
+                found = cacheJson().path("machines").path(k);
+            }
+        }
+        assertNotNull(found, "an entry for " + model + " in " + keys());
+        return found;
+    }
+
     @Test
     void writtenOnFirstUseAndReusedWithoutProbing() throws IOException {
         EngineChoices.Choices first = EngineChoices.forRun(false);
         assertEquals(EngineChoices.Source.PROBE, first.source());
         assertEquals(1, calls.get());
         assertTrue(Files.isRegularFile(cache), "the cache file is written (its folder created)");
-        JsonNode j = cacheJson();
-        assertTrue(j.path("key").asText().contains("cpu=Fake CPU A @ 2.0GHz"), j.toString());
-        assertTrue(j.path("key").asText().contains(";threads="), j.toString());
+        assertEquals(1, keys().size(), keys().toString());
+        assertTrue(keys().get(0).contains(";threads="), keys().toString());
+        JsonNode j = entry("Fake CPU A @ 2.0GHz");
         assertFalse(j.path("attention").path("fp32").path("sdpa_training_with_dropout").asBoolean(true));
         assertEquals(2.5, j.path("attention").path("fp32").path("millis").path("train_dropout_eager").asDouble());
 
@@ -91,39 +112,56 @@ class EngineChoicesTest {
         EngineChoices.forget();
         assertEquals(EngineChoices.Source.PROBE, EngineChoices.forRun(true).source());
         assertEquals(2, calls.get());
-        assertTrue(cacheJson().path("attention").path("fp32").isObject());
-        assertTrue(cacheJson().path("attention").path("bf16").isObject());
+        assertTrue(entry("Fake CPU A @ 2.0GHz").path("attention").path("fp32").isObject());
+        assertTrue(entry("Fake CPU A @ 2.0GHz").path("attention").path("bf16").isObject());
     }
 
     @Test
-    void anotherMachineKeyProbesAgainAndRewritesTheFile() throws IOException {
+    void anotherMachineKeyIsProbedAndKeptBesideTheFirst() throws IOException {
         EngineChoices.forRun(false);
         assertEquals(1, calls.get());
         cpu("Fake CPU B (AMD)", "fpu sse2 avx avx2 fma");
         EngineChoices.forget();
         assertEquals(EngineChoices.Source.PROBE, EngineChoices.forRun(false).source());
-        assertEquals(2, calls.get(), "another CPU model: measured again");
-        assertTrue(cacheJson().path("key").asText().contains("cpu=Fake CPU B (AMD)"));
+        assertEquals(2, calls.get(), "another CPU model: measured");
+        entry("Fake CPU B (AMD)");
 
-        // the same model name with other flags is another machine too
+        // the same model name with other flags (e.g. under JTUNE_CPU_ISA=avx2) is another key too
         cpu("Fake CPU B (AMD)", "fpu sse2 avx avx2 fma avx512f");
         EngineChoices.forget();
         assertEquals(EngineChoices.Source.PROBE, EngineChoices.forRun(false).source());
-        assertEquals(3, calls.get(), "other CPU flags: measured again");
+        assertEquals(3, calls.get(), "other CPU flags: measured");
+        assertEquals(3, keys().size(), keys().toString());
+
+        // going back to an earlier key reads its entry: no probe
+        cpu("Fake CPU A @ 2.0GHz", "fpu sse2 avx avx2 fma");
         EngineChoices.forget();
         assertEquals(EngineChoices.Source.CACHE, EngineChoices.forRun(false).source());
-        assertEquals(3, calls.get());
+        assertEquals(3, calls.get(), "CPU A's entry was kept");
+    }
+
+    @Test
+    void theOldestKeysGoBeyondTheLimit() throws IOException {
+        for (int i = 0; i < EngineChoices.MAX_KEYS + 2; i++) {
+            cpu("Fake CPU " + i, "fpu avx2");
+            EngineChoices.forget();
+            EngineChoices.forRun(false);
+        }
+        List<String> k = keys();
+        assertEquals(EngineChoices.MAX_KEYS, k.size());
+        assertTrue(k.get(0).contains("cpu=Fake CPU 2;"), "the two oldest went: " + k);
+        assertTrue(k.get(k.size() - 1).contains("cpu=Fake CPU " + (EngineChoices.MAX_KEYS + 1) + ";"), k.toString());
     }
 
     @Test
     void aCorruptCacheIsIgnoredAndRewritten() throws IOException {
         Files.createDirectories(cache.getParent());
-        for (String bad : new String[] {"{not json", "[1, 2]", "", "{\"format\": 1, \"key\": \"x\"}"}) {
+        for (String bad : new String[] {"{not json", "[1, 2]", "", "{\"format\": 1, \"key\": \"x\"}", "{\"format\": 2, \"machines\": 3}"}) {
             Files.writeString(cache, bad);
             EngineChoices.forget();
             EngineChoices.Choices c = EngineChoices.forRun(false);
             assertEquals(EngineChoices.Source.PROBE, c.source(), "content " + bad);
-            assertTrue(cacheJson().path("attention").path("fp32").path("sdpa_training").asBoolean(false), "rewritten after " + bad);
+            assertTrue(entry("Fake CPU A @ 2.0GHz").path("attention").path("fp32").path("sdpa_training").asBoolean(false), "rewritten after " + bad);
         }
         // a right key with a damaged entry is measured again, too
         String text = Files.readString(cache).replace("\"sdpa_inference\" : true", "\"sdpa_inference\" : \"yes\"");
