@@ -153,7 +153,6 @@ public final class Bench {
             root.put("cpu", Engine.cpuModel());
             root.put("cpu_isa_cap", Engine.isaCap().name().toLowerCase(Locale.ROOT));
             root.put("cpu_simd_flags", Engine.cpuFlags().stream().filter(f -> f.startsWith("avx") || f.startsWith("amx") || f.equals("fma")).sorted().toList());
-            root.put("intra_op_threads", torch.get_num_threads());
             root.put("allocator", Engine.allocator().toString());
             if (!Reference.RUNS.isEmpty()) root.put("reference_runs", Reference.RUNS);
             if (!families.isEmpty()) root.put("families", families);
@@ -200,8 +199,8 @@ public final class Bench {
         return data;
     }
 
-    /** fp32, and bf16 where the CPU has it natively; else one line says why bf16 is skipped. */
-    private boolean[] dtypes(boolean quick) {
+    /** Whether the CPU has native bf16; decided once, and the first call says why bf16 is skipped where it does not. */
+    private boolean bf16Available() {
         if (bf16Available == null) {
             bf16Available = Engine.bf16Support() != Engine.Bf16Support.NONE;
             if (!bf16Available) {
@@ -211,16 +210,19 @@ public final class Bench {
                         + " (bf16 would be emulated, far slower than fp32; jtune train refuses --bf16 here)");
             }
         }
-        if (!bf16Available) return new boolean[] {false};
-        return quick ? new boolean[] {false} : new boolean[] {false, true};
+        return bf16Available;
+    }
+
+    /** fp32, and bf16 where the CPU has it natively (not in quick runs). */
+    private boolean[] dtypes(boolean quick) {
+        return bf16Available() && !quick ? new boolean[] {false, true} : new boolean[] {false};
     }
 
     private void gemm() {
         System.out.println("gemm:");
         long[][] shapes = o.quick ? new long[][] {{4096, 768, 3840}} : new long[][] {{4096, 768, 3840}, {4096, 384, 1536}, {4096, 1536, 384}};
         for (long[] s : shapes) gemms.add(Gemm.measure(torch.ScalarType.Float, s[0], s[1], s[2], 5));
-        dtypes(false); // decides bf16Available, saying once why bf16 is skipped
-        if (bf16Available) gemms.add(Gemm.measure(torch.ScalarType.BFloat16, 4096, 768, 3840, 5));
+        if (bf16Available()) gemms.add(Gemm.measure(torch.ScalarType.BFloat16, 4096, 768, 3840, 5));
         for (Gemm.Rate g : gemms) {
             System.out.printf(Locale.ROOT, "  %s %dx%dx%d: %.1f GFLOP/s%n", g.dtype(), g.m(), g.k(), g.n(), g.gflops());
         }

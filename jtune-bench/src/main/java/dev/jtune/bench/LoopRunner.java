@@ -81,10 +81,10 @@ final class LoopRunner {
                 .learningRate(2e-5).weightDecay(0.01)
                 .maxLength(w.seq())
                 .bf16(w.bf16())
-                .optim(optim != null ? optim : TrainingArguments.defaults().optim())
                 .saveStrategy(SaveStrategy.NO)
                 .seed(42)
                 .build();
+        if (optim != null) args = args.toBuilder().optim(optim).build();
         Dataset train = DatasetReader.read(file, ReadOptions.builder().build());
         PreTrainedTokenizer tok = data.tokenizer();
         boolean wasProfiling = StepProfile.enabled();
